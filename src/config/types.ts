@@ -1,0 +1,116 @@
+/** The normalized configuration every check reads. Mirrors schemas/keywarden.schema.json. */
+
+export interface IgnoreEntry {
+  rule?: string;
+  paths?: string[];
+  fingerprint?: string;
+  reason: string;
+  /** YYYY-MM-DD */
+  expires?: string;
+  /** Index in `scan.ignore`, to point a finding at the entry. */
+  index: number;
+}
+
+export interface ScanConfig {
+  include: string[];
+  exclude: string[];
+  maxFileSize: number;
+  baseline?: string;
+  ignore: IgnoreEntry[];
+}
+
+export type EnvPreset = 'status-panel' | 'leyzen-vault' | 'medic-agent';
+
+export interface EnvEntry {
+  files: string[];
+  preset?: EnvPreset;
+  schema?: string;
+  template?: string;
+  production: boolean;
+  allowPublicBind: boolean;
+  index: number;
+}
+
+export type VaultAuthMethod = 'token' | 'approle' | 'jwt';
+
+export interface VaultAuthConfig {
+  method: VaultAuthMethod;
+  mount?: string;
+  role?: string;
+  audience?: string;
+  tokenEnv: string;
+  roleIdEnv: string;
+  secretIdEnv: string;
+}
+
+export interface VaultConfig {
+  address?: string;
+  namespace?: string;
+  caCert?: string;
+  timeoutMs: number;
+  auth: VaultAuthConfig;
+  kvV2Mounts: string[];
+  policies: string[];
+  allowedPaths: string[];
+  readOnlyPolicies: string[];
+  allowSudo: string[];
+}
+
+export type GenerateFormat = 'hex' | 'base64' | 'base64url' | 'alphanumeric' | 'password';
+
+export interface GenerateSpec {
+  format: GenerateFormat;
+  bytes: number;
+  length: number;
+  charset?: string;
+}
+
+export interface VerifySpec {
+  url: string;
+  maxTokenAgeMs?: number;
+  timeoutMs: number;
+}
+
+export interface RotationSecret {
+  name: string;
+  mount: string;
+  path: string;
+  key: string;
+  maxAgeMs: number;
+  generate: GenerateSpec;
+  verify?: VerifySpec;
+  /** Index in `rotation.secrets`, to point findings at the declaring line. */
+  index: number;
+}
+
+export interface RotationConfig {
+  warnAt: number;
+  maxPerRun: number;
+  secrets: RotationSecret[];
+}
+
+export interface GithubSecretsConfig {
+  maxAgeMs?: number;
+  organization?: string;
+}
+
+export interface Config {
+  scan: ScanConfig;
+  env: EnvEntry[];
+  vault: VaultConfig;
+  rotation: RotationConfig;
+  githubSecrets: GithubSecretsConfig;
+}
+
+/** Where a config key sits, so findings about Vault secrets can point at their declaration. */
+export interface ConfigSource {
+  /** Relative to the repository root, posix; undefined when no config file exists. */
+  file?: string;
+  /** 1-based line and column of the node at `path` (falls back to its nearest ancestor, then line 1). */
+  locate(path: (string | number)[]): { line: number; column: number };
+}
+
+export interface LoadedConfig {
+  config: Config;
+  source: ConfigSource;
+}

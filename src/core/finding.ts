@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+
+/** Which check produced a finding. */
+export type CheckKind = 'scan' | 'validate' | 'rotation';
+
+/** SARIF / GitHub annotation level. */
+export type Level = 'error' | 'warning' | 'note';
+
+/** Risk of a finding; decides both its level and its SARIF `security-severity`. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+const SEVERITY_SCORE: Record<Severity, number> = {
+  critical: 9.5,
+  high: 8.0,
+  medium: 5.0,
+  low: 3.0,
+  info: 1.0,
+};
+
+const SEVERITY_LEVEL: Record<Severity, Level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+export const LEVEL_RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };
+
+export function levelOf(severity: Severity): Level {
+  return SEVERITY_LEVEL[severity];
+}
+
+export function scoreOf(severity: Severity): number {
+  return SEVERITY_SCORE[severity];
+}
+
+export type SuppressionKind = 'inline' | 'ignore' | 'baseline';
+
+export interface Suppression {
+  kind: SuppressionKind;
+  /** Why it was suppressed: the ignore entry's reason, or where the inline comment / baseline is. */
+  justification: string;
+}
+
+/**
+ * The one shape every check emits and every reporter consumes.
+ * It never holds a raw secret: `snippet` is redacted and `fingerprint` is a hash.
+ */
+export interface Finding {
+  ruleId: string;
+  check: CheckKind;
+  severity: Severity;
+  level: Level;
+  /** 0–10, SARIF `security-severity`. */
+  securitySeverity: number;
+  message: string;
+  /** Relative to the repository root, posix separators. */
+  file: string;
+  startLine: number;
+  startColumn?: number;
+  endLine: number;
+  endColumn?: number;
+  /** Redacted context, safe to print. */
+  snippet?: string;
+  fingerprint: string;
+  /** History scans: the first commit that added the value. */
+  commit?: string;
+  suppression?: Suppression;
+}
+
+/** Static description of a rule, for SARIF `tool.driver.rules` and the job summary. */
+export interface RuleDescriptor {
+  id: string;
+  check: CheckKind;
+  name: string;
+  shortDescription: string;
+  fullDescription: string;
+  help: string;
+  severity: Severity;
+  tags?: string[];
+}
+
+export interface FindingInput {
+  ruleId: string;
+  check: CheckKind;
+  severity: Severity;
+  message: string;
+  file: string;
+  startLine: number;
+  startColumn?: number;
+  endLine?: number;
+  endColumn?: number;
+  snippet?: string;
+  /** Hashed into the fingerprint, never stored: the matched value or the normalized content. */
+  fingerprintMaterial: string;
+  commit?: string;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Stable across line moves: rule id + file + hash of the matched value (never the value itself). */
+export function fingerprintOf(ruleId: string, file: string, material: string): string {
+  return sha256Hex(`${ruleId}\u0000${file}\u0000${sha256Hex(material)}`).slice(0, 32);
+}
+
+export function makeFinding(input: FindingInput): Finding {
+  const { fingerprintMaterial, ...rest } = input;
+  return {
+    ...rest,
+    endLine: input.endLine ?? input.startLine,
+    level: levelOf(input.severity),
+    securitySeverity: scoreOf(input.severity),
+    fingerprint: fingerprintOf(input.ruleId, input.file, fingerprintMaterial),
+  };
+}
+
+/**
+ * Redacts a value for display: at most the first 4 characters then an ellipsis,
+ * and nothing at all for values shorter than 12 characters.
+ */
+export function redact(value: string): string {
+  if (value.length < 12) return '…';
+  return `${value.slice(0, 4)}…`;
+}
+
+/** Most severe first, then by file and position: the order reporters show findings in. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
+    b.securitySeverity - a.securitySeverity ||
+    a.file.localeCompare(b.file) ||
+    a.startLine - b.startLine ||
+    (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
