@@ -9,7 +9,7 @@ import type { ConfigSource, LoadedConfig } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['.keywarden.yml', '.keywarden.yaml'] as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 const validateConfig = ajv.compile(configSchema);
 
 /** Finds the config: an explicit path (which must exist), else .keywarden.yml / .keywarden.yaml at the root. */

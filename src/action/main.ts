@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as core from '@actions/core';
+import type { Logger } from '../core/context.js';
+import { describeError } from '../core/errors.js';
+import { totalsOf, type Report } from '../core/report.js';
+import { createContext } from '../commands/context.js';
+import { failingFindings, runCommand } from '../commands/run.js';
+import { TOOL } from '../commands/version.js';
+import { emitAnnotations, renderJson, renderSarif, renderSummary, renderText } from '../reporting/index.js';
+import { linkTarget, readEvent } from './event.js';
+import { readInputs } from './inputs.js';
+
+const actionLog: Logger = { info: core.info, warning: core.warning, debug: core.debug };
+
+/** The action: inputs → config → checks → findings → reporters, outputs and the verdict. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const inputs = readInputs();
+    if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+    const event = readEvent(env);
+    const ctx = createContext({
+      path: path.resolve(workspace, inputs.path),
+      configPath: inputs.config && path.resolve(workspace, inputs.config),
+      env,
+      log: actionLog,
+      isAction: true,
+      mask: (value) => core.setSecret(value),
+      event,
+      trustedVault: {
+        address: inputs.vaultUrl,
+        namespace: inputs.vaultNamespace,
+        auth: {
+          ...(inputs.vaultAuth && { method: inputs.vaultAuth }),
+          ...(inputs.vaultRole && { role: inputs.vaultRole }),
+          ...(inputs.vaultAudience && { audience: inputs.vaultAudience }),
+        },
+      },
+      getIdToken: (audience) => core.getIDToken(audience),
+      githubToken: inputs.githubToken,
+    });
+
+    const result = await runCommand(inputs.command, ctx, {
+      scan: { mode: inputs.scanMode, base: inputs.base, head: inputs.head },
+      live: inputs.live,
+      rotate: { selection: inputs.rotate, dryRun: inputs.dryRun },
+      baseline: inputs.baseline && path.resolve(workspace, inputs.baseline),
+    });
+    const report: Report = {
+      tool: TOOL,
+      command: inputs.command,
+      findings: result.findings,
+      rules: result.rules,
+      rotated: result.rotated,
+      failOn: inputs.failOn,
+      ...linkTarget(env, event),
+    };
+
+    core.info(renderText(report, { color: false }));
+    const totals = totalsOf(report.findings);
+    core.setOutput('findings', totals.total);
+    core.setOutput('errors', totals.error);
+    core.setOutput('warnings', totals.warning);
+    if (inputs.sarifFile) core.setOutput('sarif-file', writeReport(workspace, inputs.sarifFile, renderSarif(report)));
+    if (inputs.reportFile) core.setOutput('report', writeReport(workspace, inputs.reportFile, renderJson(report)));
+    if (result.rotated) core.setOutput('rotated', JSON.stringify(result.rotated));
+
+    const omitted = inputs.annotations ? emitAnnotations(report, core) : 0;
+    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+      await core.summary.addRaw(renderSummary(report, { omittedAnnotations: omitted })).write();
+    }
+
+    const failing = failingFindings(report.findings, inputs.failOn);
+    if (failing.length > 0) {
+      core.setFailed(
+        `keywarden found ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above "${inputs.failOn}" ` +
+          `(${totals.error} error${totals.error === 1 ? '' : 's'}, ${totals.warning} warning${totals.warning === 1 ? '' : 's'}, ${totals.note} note${totals.note === 1 ? '' : 's'})`,
+      );
+    }
+  } catch (error) {
+    core.setFailed(`keywarden: ${describeError(error)}`);
+  }
+}
+
+function writeReport(workspace: string, file: string, text: string): string {
+  const full = path.resolve(workspace, file);
+  mkdirSync(path.dirname(full), { recursive: true });
+  writeFileSync(full, text.endsWith('\n') ? text : `${text}\n`);
+  return full;
+}

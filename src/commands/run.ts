@@ -1,0 +1,71 @@
+import type { RunContext } from '../core/context.js';
+import { LEVEL_RANK, compareFindings, type Finding, type Level } from '../core/finding.js';
+import { mergeResults, type CheckResult } from '../core/result.js';
+import { applySuppressions, EXPIRED_IGNORE_RULE, readBaseline } from '../core/suppress.js';
+import { runRotate, runRotationCheck, type RotateOptions } from '../rotation/index.js';
+import { runScan, type ScanOptions } from '../scanning/index.js';
+import { runValidate } from '../validation/index.js';
+
+/** Commands that produce findings (init writes a file and reports nothing). */
+export type CheckCommand = 'check' | 'scan' | 'validate' | 'rotation-check' | 'rotate' | 'baseline';
+
+export const CHECK_COMMANDS: readonly CheckCommand[] = ['check', 'scan', 'validate', 'rotation-check', 'rotate', 'baseline'];
+
+export type FailOn = Level | 'never';
+
+export interface CommandOptions {
+  scan: ScanOptions;
+  live: boolean;
+  rotate: RotateOptions;
+  /** Baseline to apply (CLI --baseline / action input), else config scan.baseline. */
+  baseline?: string;
+}
+
+/** Runs the checks a command stands for, then applies suppressions; findings come back most severe first. */
+export async function runCommand(command: CheckCommand, ctx: RunContext, options: CommandOptions): Promise<CheckResult> {
+  const result = mergeResults(await runChecks(command, ctx, options));
+  const baselineFile = command === 'baseline' ? undefined : (options.baseline ?? ctx.config.scan.baseline);
+  const findings = applySuppressions(result.findings, {
+    root: ctx.root,
+    now: ctx.now,
+    ignore: ctx.config.scan.ignore,
+    baseline: baselineFile ? readBaseline(ctx.root, baselineFile) : undefined,
+    baselineFile,
+    source: ctx.source,
+  }).sort(compareFindings);
+  const rules = ctx.config.scan.ignore.length > 0 ? [...result.rules, EXPIRED_IGNORE_RULE] : result.rules;
+  return { ...result, findings, rules };
+}
+
+async function runChecks(command: CheckCommand, ctx: RunContext, options: CommandOptions): Promise<CheckResult[]> {
+  switch (command) {
+    case 'scan':
+      return [await runScan(ctx, options.scan)];
+    case 'validate':
+      return [await runValidate(ctx, { live: options.live })];
+    case 'rotation-check':
+      return [await runRotationCheck(ctx)];
+    case 'rotate':
+      return [await runRotate(ctx, options.rotate)];
+    case 'check':
+    case 'baseline': {
+      const results = [await runScan(ctx, options.scan), await runValidate(ctx, { live: options.live })];
+      if (command === 'check' && rotationConfigured(ctx)) results.push(await runRotationCheck(ctx));
+      return results;
+    }
+  }
+}
+
+function rotationConfigured(ctx: RunContext): boolean {
+  return ctx.config.rotation.secrets.length > 0 || ctx.config.githubSecrets.maxAgeMs !== undefined;
+}
+
+/** Unsuppressed findings at or above the threshold: what fails the build. */
+export function failingFindings(findings: Finding[], failOn: FailOn): Finding[] {
+  if (failOn === 'never') return [];
+  return findings.filter((f) => !f.suppression && LEVEL_RANK[f.level] >= LEVEL_RANK[failOn]);
+}
+
+export function parseFailOn(value: string): FailOn | undefined {
+  return (['error', 'warning', 'note', 'never'] as const).find((v) => v === value);
+}

@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { minimatch } from 'minimatch';
+import type { ConfigSource, IgnoreEntry } from '../config/types.js';
+import { UserError } from './errors.js';
+import { makeFinding, type Finding, type RuleDescriptor } from './finding.js';
+
+export const INLINE_ALLOW = 'keywarden:allow';
+
+export const EXPIRED_IGNORE_RULE: RuleDescriptor = {
+  id: 'config-ignore-expired',
+  check: 'validate',
+  name: 'Expired ignore entry',
+  shortDescription: 'An accepted finding has passed its expiry date.',
+  fullDescription:
+    'An entry of scan.ignore in .keywarden.yml has an expires date in the past. It no longer suppresses anything, so the findings it covered are reported again.',
+  help: 'Fix the findings the entry covered, or renew the decision: set a new expires date and update the reason.',
+  severity: 'high',
+};
+
+/** A baseline file: the fingerprints of findings accepted when it was written. Never values. */
+export interface Baseline {
+  version: 1;
+  generated: string;
+  findings: { fingerprint: string; ruleId: string; file: string }[];
+}
+
+export function buildBaseline(findings: Finding[], now: Date): Baseline {
+  const seen = new Set<string>();
+  const entries = findings
+    .filter((f) => !f.suppression && !seen.has(f.fingerprint) && seen.add(f.fingerprint))
+    .map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, file: f.file }))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint));
+  return { version: 1, generated: now.toISOString(), findings: entries };
+}
+
+export function readBaseline(root: string, file: string): Set<string> {
+  const full = path.resolve(root, file);
+  if (!existsSync(full)) throw new UserError(`baseline file not found: ${file} (write one with "keywarden baseline")`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(full, 'utf8'));
+  } catch (error) {
+    throw new UserError(`baseline is not valid JSON: ${(error as Error).message}`, { file });
+  }
+  const findings = (parsed as Partial<Baseline>)?.findings;
+  if (!Array.isArray(findings) || findings.some((f) => typeof f?.fingerprint !== 'string')) {
+    throw new UserError('baseline has no "findings" list of fingerprints (write one with "keywarden baseline")', { file });
+  }
+  return new Set(findings.map((f) => f.fingerprint));
+}
+
+export interface SuppressionInputs {
+  root: string;
+  now: Date;
+  ignore: IgnoreEntry[];
+  baseline?: Set<string>;
+  baselineFile?: string;
+  source: ConfigSource;
+}
+
+/**
+ * Marks findings suppressed by inline comments (for checks that do not mark them themselves),
+ * config ignore entries and the baseline, and reports expired ignore entries.
+ * Suppressed findings are kept: SARIF shows them as suppressions and the summary counts them.
+ */
+export function applySuppressions(findings: Finding[], inputs: SuppressionInputs): Finding[] {
+  const today = inputs.now.toISOString().slice(0, 10);
+  const active = inputs.ignore.filter((entry) => !entry.expires || entry.expires >= today);
+  const expired = inputs.ignore.filter((entry) => entry.expires && entry.expires < today);
+  const lines = new FileLines(inputs.root);
+
+  const marked = findings.map((finding): Finding => {
+    if (finding.suppression) return finding;
+    if (finding.check !== 'scan' && !finding.commit && lines.hasInlineAllow(finding.file, finding.startLine)) {
+      return { ...finding, suppression: { kind: 'inline', justification: `${INLINE_ALLOW} at ${finding.file}:${finding.startLine}` } };
+    }
+    const entry = active.find((e) => ignoreMatches(e, finding));
+    if (entry) return { ...finding, suppression: { kind: 'ignore', justification: entry.reason } };
+    if (inputs.baseline?.has(finding.fingerprint)) {
+      return { ...finding, suppression: { kind: 'baseline', justification: `listed in baseline ${inputs.baselineFile ?? ''}`.trim() } };
+    }
+    return finding;
+  });
+
+  const file = inputs.source.file ?? '.keywarden.yml';
+  const expiredFindings = expired.map((entry) => {
+    const pos = inputs.source.locate(['scan', 'ignore', entry.index]);
+    return makeFinding({
+      ruleId: EXPIRED_IGNORE_RULE.id,
+      check: 'validate',
+      severity: EXPIRED_IGNORE_RULE.severity,
+      message: `ignore entry ${describeEntry(entry)} expired on ${entry.expires}; the findings it covered are reported again`,
+      file,
+      startLine: pos.line,
+      startColumn: pos.column,
+      fingerprintMaterial: `${entry.index}:${entry.rule ?? ''}:${(entry.paths ?? []).join(',')}:${entry.fingerprint ?? ''}:${entry.expires}`,
+    });
+  });
+  return [...marked, ...expiredFindings];
+}
+
+function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
+  if (entry.rule && !minimatch(finding.ruleId, entry.rule)) return false;
+  if (entry.paths && !entry.paths.some((glob) => minimatch(finding.file, glob, { dot: true }))) return false;
+  if (entry.fingerprint && entry.fingerprint !== finding.fingerprint) return false;
+  return true;
+}
+
+function describeEntry(entry: IgnoreEntry): string {
+  const parts = [entry.rule && `rule ${entry.rule}`, entry.paths && `paths ${entry.paths.join(', ')}`, entry.fingerprint && `fingerprint ${entry.fingerprint}`];
+  return `#${entry.index + 1} (${parts.filter(Boolean).join(', ')})`;
+}
+
+/** Reads each file at most once, only for findings that need an inline-comment check. */
+class FileLines {
+  private readonly cache = new Map<string, string[] | null>();
+  constructor(private readonly root: string) {}
+
+  hasInlineAllow(file: string, line: number): boolean {
+    const lines = this.linesOf(file);
+    if (!lines) return false;
+    return [lines[line - 1], lines[line - 2]].some((text) => text?.includes(INLINE_ALLOW));
+  }
+
+  private linesOf(file: string): string[] | null {
+    if (!this.cache.has(file)) {
+      const full = path.resolve(this.root, file);
+      let lines: string[] | null = null;
+      if (full.startsWith(path.resolve(this.root)) && existsSync(full)) {
+        try {
+          lines = readFileSync(full, 'utf8').split(/\r?\n/);
+        } catch {
+          lines = null;
+        }
+      }
+      this.cache.set(file, lines);
+    }
+    return this.cache.get(file)!;
+  }
+}
