@@ -26,7 +26,8 @@ function walkFiles(root: string): string[] {
     for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
       const child = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) visit(child);
-      else if (entry.isFile()) files.push(child);
+      // Links are listed (as git lists them) so the reader can report them instead of following them.
+      else if (entry.isFile() || entry.isSymbolicLink()) files.push(child);
     }
   };
   visit('');

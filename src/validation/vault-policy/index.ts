@@ -6,6 +6,7 @@ import type { RunContext } from '../../core/context.js';
 import { UserError, describeError } from '../../core/errors.js';
 import { makeFinding, type Finding } from '../../core/finding.js';
 import type { CheckResult } from '../../core/result.js';
+import { connectVault } from '../../vault/connect.js';
 import type { VaultClient } from '../../vault/types.js';
 import { policyRuleDescriptors, severityOf, type PolicyRuleId } from './catalog.js';
 import { listPolicyFiles } from './files.js';
@@ -122,9 +123,13 @@ async function lintDeployedPolicies(ctx: RunContext, connect: VaultConnector): P
 
 /**
  * Lints the policy files matching `vault.policies` and, with `live`, the ACL policies deployed in
- * Vault. `connect` opens the Vault client (injected so tests can pass a fake).
+ * Vault. `connect` opens the Vault client (tests may pass one to a fake client).
  */
-export async function lintVaultPolicies(ctx: RunContext, options: LintPolicyOptions, connect?: VaultConnector): Promise<CheckResult> {
+export async function lintVaultPolicies(
+  ctx: RunContext,
+  options: LintPolicyOptions,
+  connect: VaultConnector = (c) => connectVault(c),
+): Promise<CheckResult> {
   const findings: Finding[] = [];
   const files = listPolicyFiles(ctx.root, ctx.config.vault.policies);
   for (const file of files) {
@@ -132,9 +137,6 @@ export async function lintVaultPolicies(ctx: RunContext, options: LintPolicyOpti
     findings.push(...('finding' in read ? [read.finding] : lintPolicyText(read.text, file, ctx.config.vault)));
   }
   ctx.log.debug(`vault policies: ${files.length} file(s) linted`);
-  if (options.live) {
-    if (!connect) throw new UserError('validate --live needs a Vault connection, which this build does not provide');
-    findings.push(...(await lintDeployedPolicies(ctx, connect)));
-  }
+  if (options.live) findings.push(...(await lintDeployedPolicies(ctx, connect)));
   return { findings, rules: policyRuleDescriptors() };
 }
