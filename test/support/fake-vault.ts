@@ -22,7 +22,7 @@ import {
  * namespaces, and faults injected on demand. No Vault binary exists here; tests run against this.
  */
 
-export type { JwtAuthOptions, JwtRole } from './fake-vault/jwt.js';
+export { signJwt, type JwtAuthOptions, type JwtRole } from './fake-vault/jwt.js';
 
 export interface KvMountOptions {
   version: 1 | 2;
@@ -65,7 +65,13 @@ export type FaultKind =
   /** Apply the request, then destroy the socket instead of answering. */
   | { kind: 'lost-answer' };
 
-export type Fault = FaultKind & { match?: FaultMatch; times?: number };
+export type Fault = FaultKind & {
+  match?: FaultMatch;
+  /** How many matching requests it hits (default 1). */
+  times?: number;
+  /** Runs when the fault hits, before the request is handled (e.g. to simulate a concurrent writer). */
+  onFire?: () => void;
+};
 
 export interface LoggedRequest {
   method: string;
@@ -202,7 +208,7 @@ export class FakeVault {
     const time = options.createdTime === undefined ? this.nowIso() : new Date(options.createdTime).toISOString();
     const entry = store.get(key) ?? newEntry(time);
     store.set(key, entry);
-    const version = writeVersion(entry, { ...data }, undefined, { maxVersions: 0, casRequired: false }, time);
+    const version = writeVersion(entry, { ...data }, undefined, { maxVersions: this.mounts.get(name)?.maxVersions ?? 0, casRequired: false }, time);
     if (options.customMetadata) entry.customMetadata = { ...options.customMetadata };
     return version;
   }
@@ -312,6 +318,7 @@ export class FakeVault {
     }
     const fault = this.takeFault(method, path);
     this.requests.push({ method, path, query, headers, body, fault: fault?.kind });
+    fault?.onFire?.();
 
     if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault?.kind === 'drop') {

@@ -1,4 +1,4 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 /** JWT auth for the fake server: RS256 signature, exp/nbf/iss, bound audiences and claims, with Vault's 400 messages. */
 
@@ -90,4 +90,11 @@ export function verifyJwtLogin(options: JwtAuthOptions, body: Record<string, unk
 
   const userClaim = role.userClaim ?? 'sub';
   return { role: roleName, claims, policies: role.policies, displayName: `${options.mount ?? 'jwt'}-${String(claims[userClaim] ?? '')}` };
+}
+
+/** Signs claims as an RS256 JWT (tests make their own key pair at run time). */
+export function signJwt(privateKey: KeyObject, claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT' }): string {
+  const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode(header)}.${encode(claims)}`;
+  return `${unsigned}.${sign('sha256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
 }

@@ -91,7 +91,9 @@ export function writeVersion(
   entry.currentVersion = version;
   entry.updatedTime = time;
   if (entry.oldestVersion === 0) entry.oldestVersion = version;
-  const limit = Math.max(entry.maxVersions || DEFAULT_MAX_VERSIONS, mount.maxVersions || 0);
+  // As Vault's path_data.go: the key's own limit when set and lower than the mount's; 0 means 10.
+  const limits = [entry.maxVersions, mount.maxVersions].filter((n) => n > 0);
+  const limit = limits.length ? Math.min(...limits) : DEFAULT_MAX_VERSIONS;
   while (entry.versions.size > limit) {
     entry.versions.delete(entry.oldestVersion);
     entry.oldestVersion += 1;
