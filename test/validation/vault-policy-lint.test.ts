@@ -35,6 +35,13 @@ describe('seed policy: status_panel/deployment-*/token', () => {
     expect(glob!.message).toContain('on a KV v2 mount: "status_panel/data/+/token"');
   });
 
+  it('does not insert data/ twice when the path already has it', () => {
+    const [onKv] = only(lint(policy(['secret/data/app-*/config', 'read']), { 'kv-v2-mounts': ['secret'] }), 'vault-policy-glob-not-at-end');
+    expect(onKv!.message).toContain('use "secret/data/+/config"');
+    const [unknownMount] = only(lint(policy(['kv/metadata/*/config', 'read'])), 'vault-policy-glob-not-at-end');
+    expect(unknownMount!.message).toMatch(/use "kv\/metadata\/\+\/config"$/);
+  });
+
   it('accepts the corrected policy', () => {
     const fixed = policy(['status_panel/data/+/token', 'read'], ['status_panel/metadata/+/token', 'read']);
     expect(lint(fixed, { 'kv-v2-mounts': ['status_panel'], 'allowed-paths': ['status_panel/data/*', 'status_panel/metadata/*'] })).toEqual([]);

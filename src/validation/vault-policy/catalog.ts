@@ -196,7 +196,7 @@ const RULES = {
     severity: 'low',
     name: 'EngineSpecific',
     short: 'Capability or key known to only one of Vault and OpenBao',
-    full: 'subscribe, recover and subscribe_event_types exist only in Vault; scan, expiration, pagination_limit and list_scan_response_keys_filter_path only in OpenBao; control_group only in Vault Enterprise. The other server rejects the policy.',
+    full: 'subscribe, recover and subscribe_event_types exist only in Vault and scan, expiration, pagination_limit and list_scan_response_keys_filter_path only in OpenBao: the other server rejects the policy. control_group works only in Vault Enterprise.',
     help: 'Keep it if the policy targets that server only; otherwise remove it.',
   },
 } satisfies Record<string, RuleText>;

@@ -21,12 +21,14 @@ const WRITE_CAPABILITIES = ['create', 'update', 'patch', 'delete'];
 const KV2_SUBPATHS = ['data', 'metadata', 'delete', 'undelete', 'destroy', 'subkeys', 'config'];
 const VAULT_ONLY_CAPABILITIES = ['subscribe', 'recover'];
 const OPENBAO_ONLY_CAPABILITIES = ['scan'];
+const ONLY_VAULT = 'exists only in Vault (OpenBao rejects the policy)';
+const ONLY_OPENBAO = 'exists only in OpenBao (Vault rejects the policy)';
 const ENGINE_SPECIFIC_KEYS: Record<string, string> = {
-  subscribe_event_types: 'Vault',
-  expiration: 'OpenBao',
-  pagination_limit: 'OpenBao',
-  list_scan_response_keys_filter_path: 'OpenBao',
-  control_group: 'Vault Enterprise',
+  subscribe_event_types: ONLY_VAULT,
+  expiration: ONLY_OPENBAO,
+  pagination_limit: ONLY_OPENBAO,
+  list_scan_response_keys_filter_path: ONLY_OPENBAO,
+  control_group: 'works only in Vault Enterprise (OpenBao rejects the policy)',
 };
 /** Mount-like first segments that are not secret engines: listing them is covered by other rules. */
 const NOT_SECRET_MOUNTS = new Set(['sys', 'auth', 'identity', 'cubbyhole']);
@@ -49,6 +51,7 @@ const writes = (rule: PolicyRule): boolean => has(rule, ...WRITE_CAPABILITIES);
 const overlapsAny = (path: string, targets: string[]): boolean => targets.some((target) => patternsOverlap(path, target));
 
 const normalizeMount = (mount: string): string => mount.replace(/^\/+|\/+$/g, '');
+const quote = (path: string): string => `"${path}"`;
 
 /** Does the path have a `*` that is not its last character (outside templates)? */
 function hasInnerGlob(path: string): boolean {
@@ -85,6 +88,17 @@ function kvV2MountOf(path: string, mounts: string[]): string | undefined {
 function withKvV2Data(path: string, mount: string): string {
   const fixed = withWildcardSegments(path);
   return `${mount}/data/${fixed.slice(mount.length + 1)}`;
+}
+
+/** The path with `+` segments; with data/ inserted when it sits (or may sit) on a KV v2 mount without it. */
+function globSuggestion(path: string, kvMount: string | undefined): string {
+  const fixed = withWildcardSegments(path);
+  if (kvMount) return quote(missesKvV2Subpath(path, kvMount) ? withKvV2Data(path, kvMount) : fixed);
+  const segments = stripLeadingSlash(path).split('/');
+  const mount = segments[0]!;
+  const mountIsLiteral = segments.length > 1 && !mount.includes('*') && !mount.includes('+');
+  const kvHint = mountIsLiteral && missesKvV2Subpath(path, mount) ? ` (on a KV v2 mount: ${quote(withKvV2Data(path, mount))})` : '';
+  return `${quote(fixed)}${kvHint}`;
 }
 
 /** Does the segment right after the KV v2 mount miss every valid subpath (data/, metadata/, …)? */
@@ -132,7 +146,6 @@ function readOnlyViolation(rule: PolicyRule, kvV2Mounts: string[]): string | und
   return overlapsAny(rule.path, targets) ? 'write access to KV v2 delete/ or destroy/' : undefined;
 }
 
-const quote = (path: string): string => `"${path}"`;
 
 /** Everything wrong with one rule on its own. */
 function ruleIssues(rule: PolicyRule, config: VaultConfig, readOnly: boolean): PolicyIssue[] {
@@ -148,13 +161,9 @@ function ruleIssues(rule: PolicyRule, config: VaultConfig, readOnly: boolean): P
     add('vault-policy-plus-glob', `path ${quote(path)} contains "+*", which Vault rejects: use "+/*" or "+"`);
   } else {
     if (hasInnerGlob(path)) {
-      const fixed = withWildcardSegments(path);
-      const kvHint = kvMount
-        ? `use ${quote(withKvV2Data(path, kvMount))}`
-        : `use ${quote(fixed)}${fixed.includes('/') ? ` (on a KV v2 mount: ${quote(withKvV2Data(path, fixed.split('/')[0]!))})` : ''}`;
       add(
         'vault-policy-glob-not-at-end',
-        `path ${quote(path)}: "*" is a glob only at the end of a path; here it is a literal asterisk, so the rule matches nothing a deployment writes: ${kvHint}`,
+        `path ${quote(path)}: "*" is a glob only at the end of a path; here it is a literal asterisk, so the rule matches nothing a deployment writes: use ${globSuggestion(path, kvMount)}`,
       );
     }
     const segments = masked.replace(/\*+$/, '').split('/');
@@ -234,11 +243,11 @@ function ruleIssues(rule: PolicyRule, config: VaultConfig, readOnly: boolean): P
   const openBaoOnly = rule.declaredCapabilities.filter((c) => OPENBAO_ONLY_CAPABILITIES.includes(c));
   const keys = Object.keys(rule.body).filter((key) => key in ENGINE_SPECIFIC_KEYS);
   const notes = [
-    ...vaultOnly.map((c) => `capability "${c}" exists only in Vault`),
-    ...openBaoOnly.map((c) => `capability "${c}" exists only in OpenBao`),
-    ...keys.map((key) => `key "${key}" exists only in ${ENGINE_SPECIFIC_KEYS[key]}`),
+    ...vaultOnly.map((c) => `capability "${c}" ${ONLY_VAULT}`),
+    ...openBaoOnly.map((c) => `capability "${c}" ${ONLY_OPENBAO}`),
+    ...keys.map((key) => `key "${key}" ${ENGINE_SPECIFIC_KEYS[key]}`),
   ];
-  if (notes.length > 0) add('vault-policy-engine-specific', `path ${quote(path)}: ${notes.join('; ')}; the other server rejects the policy`);
+  if (notes.length > 0) add('vault-policy-engine-specific', `path ${quote(path)}: ${notes.join('; ')}`);
   return issues;
 }
 
