@@ -300,7 +300,12 @@ export class FakeVault {
     const query = Object.fromEntries(url.searchParams);
     const rawMethod = (req.method ?? 'GET').toUpperCase();
     const method = rawMethod === 'GET' && query.list === 'true' ? 'LIST' : rawMethod;
-    const path = url.pathname.replace(/^\/v1\//, '');
+    let path = url.pathname.replace(/^\/v1\//, '');
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // A malformed escape stays as sent: no route matches it, so the answer is a 404.
+    }
 
     let body: unknown = undefined;
     let parseError: string | undefined;
