@@ -35,7 +35,7 @@ export interface PolicyProblem extends Position {
 export type ParseOutcome = { ok: true; policy: ParsedPolicy } | { ok: false; problem: PolicyProblem };
 
 /** Vault's legacy `policy = "…"` values and the capabilities they stand for (vault/policy.go). */
-export const LEGACY_POLICY: Record<string, string[]> = {
+const LEGACY_POLICY: Record<string, string[]> = {
   deny: ['deny'],
   read: ['read', 'list'],
   write: ['create', 'read', 'update', 'delete', 'list'],
