@@ -185,6 +185,10 @@ describe('locatePathBlocks', () => {
     expect(locatePathBlocks(text)).toEqual([{ path: 'a', line: 1, column: 6 }]);
   });
 
+  it('ignores a top-level value that reads "path"', () => {
+    expect(locatePathBlocks('name = "path"\npath "a" {}')).toEqual([{ path: 'a', line: 2, column: 6 }]);
+  });
+
   it('accepts a quoted "path" keyword and bare labels', () => {
     expect(locatePathBlocks('"path" "a" {}\npath b {}').map((l) => [l.path, l.line])).toEqual([
       ['a', 1],

@@ -136,6 +136,8 @@ export function locatePathBlocks(text: string): LocatedPath[] {
       continue;
     }
     if (depth !== base || !isKey(t) || t.value !== 'path') continue;
+    // A value that happens to read "path" (name = "path") is not the key.
+    if (isPunct(tokens[k - 1], '=') || isPunct(tokens[k - 1], ':')) continue;
     const next = tokens[k + 1];
     if (isKey(next)) {
       // HCL block: path "secret/x" { … }
