@@ -9,7 +9,7 @@ import { buildBaseline } from '../core/suppress.js';
 import { createContext } from '../commands/context.js';
 import { failingFindings, runCommand } from '../commands/run.js';
 import { TOOL, VERSION } from '../commands/version.js';
-import { renderJson, renderSarif, renderText } from '../reporting/index.js';
+import { renderReport, renderText } from '../reporting/index.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 
 export interface CliIo {
@@ -89,8 +89,7 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
     failOn: args.failOn,
   };
   const color = args.color ?? (io.stdout.isTTY === true && !args.output && !io.env.NO_COLOR);
-  const rendered =
-    args.format === 'json' ? renderJson(report) : args.format === 'sarif' ? renderSarif(report) : renderText(report, { color });
+  const rendered = renderReport(report, args.format, { color });
   if (args.output) {
     const file = path.resolve(io.cwd, args.output);
     mkdirSync(path.dirname(file), { recursive: true });
