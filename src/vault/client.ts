@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { VaultError } from './errors.js';
+import { VaultError, vaultErrorText } from './errors.js';
 import type { Attempt, VaultRequest, VaultResponse, VaultTransport } from './http.js';
 import type { KvMetadata, KvSecret, KvVersion, KvVersionInfo, VaultClient, WriteResult } from './types.js';
 
@@ -33,6 +33,10 @@ function encodePath(...parts: string[]): string {
 function dataOf(response: VaultResponse): Record<string, unknown> {
   const data = response.body?.data;
   return data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+}
+
+function isCasMismatch(response: VaultResponse): boolean {
+  return response.status === 400 && vaultErrorText(response.body).includes('check-and-set parameter did not match');
 }
 
 /** What a read-back found at the version a lost write would have created. */
@@ -138,12 +142,14 @@ export class HttpVaultClient implements VaultClient {
       if (attempt.kind === 'answer') {
         const { status } = attempt.response;
         if (status === 200) return { version: Number((dataOf(attempt.response) as VersionMeta).version ?? cas + 1), confirmedByReadBack: false };
-        // 429 is refused before any work is done; other 4xx are final (CAS mismatch, denied, bad request).
-        if (status === 429 && mayRetry) {
+        // 429 is refused before any work is done, so sending again is safe.
+        if (status === 429) {
+          if (!mayRetry) throw this.#transport.failure(request, attempt, attempts);
           await this.#transport.pause(attempts, attempt.retryAfterMs);
           continue;
         }
-        if (status < 500) throw this.#writeRefused(request, attempt.response, where);
+        // Other 4xx are final, except a CAS mismatch on the re-send: the first send may have landed late.
+        if (status < 500 && !(resent && isCasMismatch(attempt.response))) throw this.#writeRefused(request, attempt.response, where);
       } else if (!attempt.maybeSent) {
         // Connecting failed: nothing reached Vault, so sending again is safe.
         if (attempt.permanent || !mayRetry) throw this.#transport.failure(request, attempt, attempts);
@@ -178,14 +184,13 @@ export class HttpVaultClient implements VaultClient {
   }
 
   #writeRefused(request: VaultRequest, response: VaultResponse, where: string): VaultError {
-    const error = this.#transport.answerError(request, response);
-    if (/check-and-set parameter did not match/.test(error.message)) {
+    if (isCasMismatch(response)) {
       return new VaultError(`write to ${where} refused: the secret changed since it was read (check-and-set mismatch); nothing was written`, {
         status: response.status,
         path: request.path,
       });
     }
-    return error;
+    return this.#transport.answerError(request, response);
   }
 
   /** Reads back after an unknown outcome: did version cas+1 land with exactly `data`? */

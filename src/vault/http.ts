@@ -24,7 +24,7 @@ export interface TransportOptions {
   retry: RetryPolicy;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 export interface VaultRequest {
   method: HttpMethod;

@@ -270,6 +270,17 @@ describe('writes whose outcome is unknown', () => {
     expect(vault.readKvDirect('secret', 'app')).toMatchObject({ version: 2, data: theirs });
   });
 
+  it('confirms by read-back when the re-send meets a CAS mismatch because the first send landed late', async () => {
+    const { client } = await setup();
+    vault.seedKv('secret', 'app', { token: value() });
+    const next = { token: value() };
+    vault.injectFault({ match: { method: 'POST', path: 'secret/data/app' }, kind: 'drop' });
+    // The first send "lands" just as the re-send arrives.
+    vault.injectFault({ match: { method: 'POST', path: 'secret/data/app' }, kind: 'latency', ms: 0, onFire: () => vault.seedKv('secret', 'app', next) });
+    expect(await client.writeSecret('secret', 'app', next, 1)).toEqual({ version: 2, confirmedByReadBack: true });
+    expect(vault.readKvDirect('secret', 'app')).toMatchObject({ version: 2, data: next });
+  });
+
   it('retries a write refused with 429 (nothing was done) without reading back', async () => {
     const { client } = await setup();
     vault.injectFault({ match: { method: 'POST', path: 'secret/data/rl' }, kind: 'status', status: 429, retryAfter: 1 });
