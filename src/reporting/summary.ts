@@ -12,6 +12,8 @@ export interface SummaryOptions {
 /** GitHub rejects a step summary over 1 MiB; stay well below it whatever the findings. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024;
 export const SUMMARY_TOP_FINDINGS = 50;
+/** Keeps the rule table from crowding out the top findings when checks report many distinct rules. */
+export const SUMMARY_RULE_ROWS = 100;
 const MAX_MESSAGE_CHARS = 300;
 const MAX_PATH_CHARS = 200;
 
@@ -56,12 +58,14 @@ function ruleTable(report: Report, active: Finding[], out: BudgetedText): void {
   }
   out.add('### Findings by rule\n\n| Check | Rule | Name | Level | Count |\n| --- | --- | --- | --- | ---: |\n');
   // `active` is most-severe-first, so the map keeps that order for the rows.
-  for (const { finding, count } of counts.values()) {
+  const rows = [...counts.values()];
+  for (const { finding, count } of rows.slice(0, SUMMARY_RULE_ROWS)) {
     const name = rules.get(finding.ruleId)?.name ?? finding.ruleId;
-    const row = `| ${finding.check} | <code>${markdownText(finding.ruleId)}</code> | ${markdownText(truncate(name, MAX_MESSAGE_CHARS))} | ${LEVEL_ICON[finding.level]} ${finding.level} | ${count} |\n`;
+    const row = `| ${finding.check} | <code>${markdownText(truncate(finding.ruleId, MAX_PATH_CHARS))}</code> | ${markdownText(truncate(name, MAX_MESSAGE_CHARS))} | ${LEVEL_ICON[finding.level]} ${finding.level} | ${count} |\n`;
     if (!out.add(row)) return;
   }
-  out.add('\n');
+  const hidden = rows.length - SUMMARY_RULE_ROWS;
+  out.add(hidden > 0 ? `\n${plural(hidden, 'more rule')} not shown.\n\n` : '\n');
 }
 
 function topFindings(report: Report, active: Finding[], out: BudgetedText): void {
