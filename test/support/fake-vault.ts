@@ -661,7 +661,9 @@ export class FakeVault {
     if (kind === 'data' && name !== '') {
       if (method === 'GET') {
         this.require(token, 'read', aclPath);
-        const version = query.version ? Number(query.version) : entry?.currentVersion ?? 0;
+        // Like Vault, a missing or 0 version means the latest.
+        const asked = Number(query.version ?? 0);
+        const version = asked > 0 ? asked : entry?.currentVersion ?? 0;
         const stored = entry?.versions.get(version);
         if (!entry || !stored) throw notFound();
         const metadata = versionMetadata(entry, version);

@@ -53,6 +53,9 @@ describe('KV version detection', () => {
     expect(error.message).toContain('cannot tell the KV version of mount "legacy"');
     expect(error.permissionDenied).toBe(true);
     expect(error.status).toBe(403);
+    // A failed detection is not cached: once the policy grants access, detection succeeds.
+    vault.addPolicy('test', 'path "legacy/*" { capabilities = ["read"] }');
+    expect(await client.kvVersion('legacy')).toBe(1);
   });
 });
 

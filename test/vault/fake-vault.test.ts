@@ -52,6 +52,8 @@ describe('fake Vault: KV v2', () => {
     expect(latest.json.data.metadata.version).toBe(2);
     const first = await call('GET', 'secret/data/app/db?version=1', { token: root });
     expect(first.json.data.data).toEqual({ user: 'app' });
+    expect((await call('GET', 'secret/data/app/db?version=0', { token: root })).json.data.metadata.version).toBe(2);
+    expect((await call('GET', 'secret/data/app/db?version=7', { token: root })).json).toEqual({ errors: [] });
 
     const metadata = await call('GET', 'secret/metadata/app/db', { token: root });
     expect(metadata.json.data).toMatchObject({ current_version: 2, oldest_version: 1, cas_required: false, max_versions: 0 });
