@@ -1,18 +1,20 @@
-import { UserError } from '../core/errors.js';
 import type { RunContext } from '../core/context.js';
 import type { CheckResult } from '../core/result.js';
+import { rotationCheck } from './check.js';
+import { withDefaults, type RotationDeps } from './deps.js';
+import { rotate, type RotateOptions } from './rotate.js';
 
-export type RotateSelection = { kind: 'due' } | { kind: 'all' } | { kind: 'names'; names: string[] };
+export type { RotationDeps } from './deps.js';
+export type { RotateOptions, RotateSelection } from './rotate.js';
+export { ROTATION_RULES } from './rules.js';
+export { generateSecret } from './generate.js';
 
-export interface RotateOptions {
-  selection: RotateSelection;
-  dryRun: boolean;
+/** Age of configured Vault secrets, their agents' health, and GitHub Actions secrets. */
+export async function runRotationCheck(ctx: RunContext, deps: Partial<RotationDeps> = {}): Promise<CheckResult> {
+  return rotationCheck(ctx, withDefaults(deps));
 }
 
-export async function runRotationCheck(_ctx: RunContext): Promise<CheckResult> {
-  throw new UserError('rotation-check is not available yet');
-}
-
-export async function runRotate(_ctx: RunContext, _options: RotateOptions): Promise<CheckResult> {
-  throw new UserError('rotate is not available yet');
+/** Rotates due, all, or named secrets in Vault; `rotated` lists every selected secret's outcome. */
+export async function runRotate(ctx: RunContext, options: RotateOptions, deps: Partial<RotationDeps> = {}): Promise<CheckResult> {
+  return rotate(ctx, options, withDefaults(deps));
 }
