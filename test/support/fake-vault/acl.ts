@@ -86,10 +86,9 @@ function comparePriority(a: string, b: string): number {
 
 /** Capabilities the rules grant on `path`: the exact rule, else the top-ranked glob; `deny` removes all. */
 export function capabilitiesFor(rules: PolicyRules, path: string): Set<Capability> {
-  let caps = rules.get(path);
-  if (!caps || isGlob(path)) {
-    const candidates = [...rules.keys()].filter((p) => isGlob(p) && matches(p, path)).sort(comparePriority);
-    const best = candidates.at(-1);
+  let caps = isGlob(path) ? undefined : rules.get(path);
+  if (!caps) {
+    const best = [...rules.keys()].filter((p) => isGlob(p) && matches(p, path)).sort(comparePriority).at(-1);
     caps = best === undefined ? undefined : rules.get(best);
   }
   if (!caps || caps.has('deny')) return new Set();
