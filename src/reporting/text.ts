@@ -62,14 +62,19 @@ function groupByFile(findings: Finding[]): [string, Finding[]][] {
 }
 
 function fileLines(findings: Finding[], style: Palette): string[] {
-  const positions = findings.map((f) => (f.startColumn ? `${f.startLine}:${f.startColumn}` : `${f.startLine}`));
-  const posWidth = Math.max(...positions.map((p) => p.length));
+  // Aligned on the colon, like ESLint's stylish output: line right-aligned, column left-aligned.
+  const lineWidth = Math.max(...findings.map((f) => String(f.startLine).length));
+  const columnWidth = Math.max(0, ...findings.map((f) => (f.startColumn ? String(f.startColumn).length + 1 : 0)));
+  const positions = findings.map(
+    (f) => String(f.startLine).padStart(lineWidth) + (f.startColumn ? `:${f.startColumn}` : '').padEnd(columnWidth),
+  );
+  const posWidth = lineWidth + columnWidth;
   const levelWidth = Math.max(...findings.map((f) => f.level.length));
   const indent = ' '.repeat(2 + posWidth + 2 + levelWidth + 2);
   const lines: string[] = [];
   findings.forEach((f, i) => {
     const level = style.level[f.level](f.level.padEnd(levelWidth));
-    lines.push(`  ${positions[i]!.padStart(posWidth)}  ${level}  ${printable(f.message)}  ${style.dim(printable(f.ruleId))}`);
+    lines.push(`  ${positions[i]}  ${level}  ${printable(f.message)}  ${style.dim(printable(f.ruleId))}`);
     const details = [
       ...(f.snippet ? [`snippet: ${printable(f.snippet)}`] : []),
       ...(f.commit ? [`commit: ${printable(f.commit.slice(0, 12))}`] : []),
