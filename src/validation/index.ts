@@ -1,12 +1,17 @@
-import { UserError } from '../core/errors.js';
 import type { RunContext } from '../core/context.js';
-import type { CheckResult } from '../core/result.js';
+import { mergeResults, type CheckResult } from '../core/result.js';
+import { validateEnvFiles } from './env/index.js';
+import { envRuleDescriptors } from './env/rules.js';
+import { lintVaultPolicies } from './vault-policy/index.js';
 
 export interface ValidateOptions {
   /** Also lint the policies deployed in Vault (sys/policies/acl). */
   live: boolean;
 }
 
-export async function runValidate(_ctx: RunContext, _options: ValidateOptions): Promise<CheckResult> {
-  throw new UserError('validate is not available yet');
+/** `keywarden validate`: .env files (dialect, schemas, presets, drift), then Vault ACL policies. */
+export async function runValidate(ctx: RunContext, options: ValidateOptions): Promise<CheckResult> {
+  const env: CheckResult = { findings: validateEnvFiles(ctx), rules: envRuleDescriptors() };
+  const policies = await lintVaultPolicies(ctx, { live: options.live });
+  return mergeResults([env, policies]);
 }

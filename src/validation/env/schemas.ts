@@ -1,0 +1,68 @@
+/** The schemas an env entry validates against: a built-in preset and/or a schema file from the repo. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import leyzenVault from '../../../schemas/presets/leyzen-vault.schema.json' with { type: 'json' };
+import medicAgent from '../../../schemas/presets/medic-agent.schema.json' with { type: 'json' };
+import statusPanel from '../../../schemas/presets/status-panel.schema.json' with { type: 'json' };
+import type { EnvEntry, EnvPreset } from '../../config/types.js';
+import { UserError } from '../../core/errors.js';
+import { sha256Hex } from '../../core/finding.js';
+import { compileEnvSchema } from './schema.js';
+
+export const PRESETS: Record<EnvPreset, Record<string, unknown>> = {
+  'status-panel': statusPanel,
+  'leyzen-vault': leyzenVault,
+  'medic-agent': medicAgent,
+};
+
+export interface LoadedSchema {
+  /** `preset status-panel` or the schema file's path, for messages. */
+  label: string;
+  raw: Record<string, unknown>;
+  validate: ValidateFunction;
+}
+
+function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+/** Reads and compiles a schema file; every problem is a UserError naming the file. */
+function loadSchemaFile(root: string, file: string): LoadedSchema {
+  const full = path.resolve(root, file);
+  const relative = path.relative(root, full);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new UserError(`env schema ${file} is outside the repository; give a path relative to the repository root`);
+  }
+  const where = relative.split(path.sep).join('/');
+  if (!existsSync(full)) throw new UserError(`env schema not found: ${where}`, { file: where });
+  const text = readFileSync(full, 'utf8');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    // Node's message quotes part of the file; report only the position.
+    const offset = /position (\d+)/.exec((error as Error).message)?.[1];
+    const position = offset !== undefined ? lineColumnAt(text, Number(offset)) : { line: 1, column: 1 };
+    throw new UserError('env schema is not valid JSON', { file: where, ...position });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new UserError('env schema must be a JSON object (a draft-07 JSON Schema)', { file: where, line: 1 });
+  }
+  try {
+    return { label: where, raw: raw as Record<string, unknown>, validate: compileEnvSchema(`file:${full}:${sha256Hex(text)}`, raw as Record<string, unknown>) };
+  } catch (error) {
+    throw new UserError(`env schema is invalid: ${(error as Error).message}`, { file: where, line: 1 });
+  }
+}
+
+export function schemasForEntry(root: string, entry: EnvEntry): LoadedSchema[] {
+  const schemas: LoadedSchema[] = [];
+  if (entry.preset) {
+    const raw = PRESETS[entry.preset];
+    schemas.push({ label: `preset ${entry.preset}`, raw, validate: compileEnvSchema(`preset:${entry.preset}`, raw) });
+  }
+  if (entry.schema) schemas.push(loadSchemaFile(root, entry.schema));
+  return schemas;
+}
