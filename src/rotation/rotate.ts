@@ -101,14 +101,20 @@ async function plan(ctx: RunContext, client: VaultClient, selection: RotateSelec
 }
 
 /** After a failed write: which value does Vault hold now? The report must say. */
-async function whatVaultHolds(client: VaultClient, secret: RotationSecret, written: string, old: unknown): Promise<{ text: string; newVersion: number | null }> {
+async function whatVaultHolds(
+  client: VaultClient,
+  secret: RotationSecret,
+  written: string,
+  old: { value: unknown; version: number | null },
+): Promise<{ text: string; newVersion: number | null }> {
   try {
     const now = await client.readSecret(secret.mount, secret.path);
     if (!now) return { text: 'the secret no longer exists in Vault', newVersion: null };
     const value = now.data[secret.key];
     if (value === written) return { text: `Vault holds the new value (version ${now.version})`, newVersion: now.version };
-    if (value === old) return { text: `Vault still holds the old value (version ${now.version})`, newVersion: null };
-    return { text: `Vault holds a value keywarden did not write (version ${now.version}): the secret was changed concurrently`, newVersion: null };
+    const changed = now.version !== old.version ? `; the secret is now version ${now.version}: it was changed concurrently` : '';
+    if (value === old.value) return { text: `Vault still holds the old value (version ${old.version})${changed}`, newVersion: null };
+    return { text: `Vault holds a value of "${secret.key}" keywarden did not write (version ${now.version}): it was changed concurrently`, newVersion: null };
   } catch (error) {
     return { text: `cannot tell whether Vault holds the old or the new value (${describeError(error)}): check the secret's versions in Vault`, newVersion: null };
   }
@@ -169,7 +175,7 @@ async function rotateOne(ctx: RunContext, client: VaultClient, deps: RotationDep
     step = `reading back version ${newVersion}`;
     const back = await client.readSecret(secret.mount, secret.path);
     if (!back || back.version !== newVersion || back.data[secret.key] !== value) {
-      const holds = await whatVaultHolds(client, secret, value, oldValue);
+      const holds = await whatVaultHolds(client, secret, value, { value: oldValue, version: oldVersion });
       const detail = `version ${newVersion} was written, but reading it back did not show the new value: ${holds.text}`;
       return failed(ctx, secret, 'rotation-failed', { ...base, oldVersion, newVersion: holds.newVersion ?? newVersion, status: 'failed', detail });
     }
@@ -205,7 +211,7 @@ async function rotateOne(ctx: RunContext, client: VaultClient, deps: RotationDep
   } catch (error) {
     let detail = `${step} failed: ${describeError(error)}`;
     if (value !== undefined && newVersion === null) {
-      const holds = await whatVaultHolds(client, secret, value, oldValue);
+      const holds = await whatVaultHolds(client, secret, value, { value: oldValue, version: oldVersion });
       newVersion = holds.newVersion;
       detail += `; ${holds.text}`;
     } else if (newVersion !== null) {
