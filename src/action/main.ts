@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { Logger } from '../core/context.js';
+import type { Finding } from '../core/finding.js';
 import { describeError } from '../core/errors.js';
 import { totalsOf, type Report } from '../core/report.js';
 import { createContext } from '../commands/context.js';
@@ -50,7 +51,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const report: Report = {
       tool: TOOL,
       command: inputs.command,
-      findings: result.findings,
+      findings: relativeToWorkspace(result.findings, workspace, ctx.root),
       rules: result.rules,
       rotated: result.rotated,
       failOn: inputs.failOn,
@@ -81,6 +82,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   } catch (error) {
     core.setFailed(`keywarden: ${describeError(error)}`);
   }
+}
+
+/** Annotations and SARIF need workspace-relative paths even when `path` names a subdirectory. */
+function relativeToWorkspace(findings: Finding[], workspace: string, root: string): Finding[] {
+  const prefix = path.relative(workspace, root).split(path.sep).join('/');
+  if (prefix === '' || prefix.startsWith('..')) return findings;
+  return findings.map((f) => (f.file.includes(':') ? f : { ...f, file: `${prefix}/${f.file}` }));
 }
 
 function writeReport(workspace: string, file: string, text: string): string {

@@ -131,9 +131,14 @@ export function compareFindings(a: Finding, b: Finding): number {
   return (
     LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
     b.securitySeverity - a.securitySeverity ||
-    a.file.localeCompare(b.file) ||
+    byCodeUnit(a.file, b.file) ||
     a.startLine - b.startLine ||
     (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
-    a.ruleId.localeCompare(b.ruleId)
+    byCodeUnit(a.ruleId, b.ruleId)
   );
+}
+
+/** Locale-independent and much faster than localeCompare, which dominated sorting 100k findings. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
