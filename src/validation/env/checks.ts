@@ -17,8 +17,22 @@ const ENCODINGS: Record<NonNullable<StrengthSpec['encoding']>, { pattern: RegExp
   urlsafe: { pattern: /^[A-Za-z0-9_-]+$/, bitsPerChar: 6, label: 'URL-safe base64' },
 };
 
-/** Shannon entropy of the characters times the length: a rough upper bound of guessing work. */
-export function entropyBits(value: string): number {
+/** The shortest prefix that, repeated, spells the whole value (`abcabcab` → `abc`). */
+function repeatingUnit(value: string): string {
+  for (let period = 1; period <= value.length / 2; period += 1) {
+    let repeats = true;
+    for (let i = period; i < value.length && repeats; i += 1) repeats = value[i] === value[i - period];
+    if (repeats) return value.slice(0, period);
+  }
+  return value;
+}
+
+/**
+ * Shannon entropy of the characters times the length, of the repeating unit only (so a pattern
+ * typed four times counts once): a rough upper bound of guessing work.
+ */
+export function entropyBits(text: string): number {
+  const value = repeatingUnit(text);
   if (value.length === 0) return 0;
   const counts = new Map<string, number>();
   for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
