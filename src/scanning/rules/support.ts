@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+
+/** Shared building blocks for rule files: charsets, checksums, sample builders. */
+
+export const DIGITS = '0123456789';
+export const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+export const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+/** GitHub and npm use this order (digits, upper, lower) for their base62 checksum. */
+export const BASE62 = DIGITS + UPPER + LOWER;
+export const HEX = '0123456789abcdef';
+export const BASE64 = UPPER + LOWER + DIGITS + '+/';
+export const BASE64URL = UPPER + LOWER + DIGITS + '-_';
+export const BASE32 = UPPER + '234567';
+
+/** Random string over `charset`, for test-time samples (never committed as literals). */
+export function random(charset: string, length: number): string {
+  const bytes = randomBytes(length * 2);
+  let out = '';
+  for (let i = 0; i < length; i++) out += charset[bytes.readUInt16LE(i * 2) % charset.length];
+  return out;
+}
+
+/** Random string that is guaranteed to mix the character classes of `charset` (looks like a real key). */
+export function mixed(charset: string, length: number): string {
+  for (;;) {
+    const value = random(charset, length);
+    if (/[0-9]/.test(value) && /[A-Za-z]/.test(value)) return value;
+  }
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32(text: string): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < text.length; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+export function base62(value: number, width: number): string {
+  let out = '';
+  let rest = value;
+  while (rest > 0) {
+    out = BASE62[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  }
+  return out.padStart(width, '0');
+}
+
+/**
+ * GitHub classic and npm tokens end with the base62 CRC32 of the 30 random characters
+ * that follow the 4-character prefix (github.blog, 2021-04-05 and 2021-09-23).
+ */
+export function hasBase62Checksum(token: string, prefixLength: number): boolean {
+  const body = token.slice(prefixLength, prefixLength + 30);
+  const checksum = token.slice(prefixLength + 30);
+  return body.length === 30 && checksum.length === 6 && base62(crc32(body), 6) === checksum;
+}
+
+/** A token with a valid checksum, for positive samples. */
+export function checksummedToken(prefix: string): string {
+  const body = mixed(BASE62, 30);
+  return prefix + body + base62(crc32(body), 6);
+}
+
+/** Same shape, but the checksum is off by one character: a negative sample. */
+export function badChecksumToken(prefix: string): string {
+  const good = checksummedToken(prefix);
+  const last = good.at(-1)!;
+  return good.slice(0, -1) + (last === 'a' ? 'b' : 'a');
+}
+
+/** Values that are obviously placeholders or documented examples, shared by many rules. */
+export const PLACEHOLDER_VALUES: RegExp[] = [
+  /x{6,}/i,
+  /\*{4,}/,
+  /(?:^|[_-])(?:example|sample|dummy|placeholder|redacted|changeit|your)(?:[_-]|$)/i,
+  /(?:0123456789|abcdef0123|1234567890)/i,
+  /^(.)\1{7,}$/,
+];
+
+export type Sample = { file: string; text: string };
+
+export function sample(file: string, text: string): Sample {
+  return { file, text };
+}
+
+/**
+ * A token regex written as an emulated atomic group: the lookahead captures the whole token, then one
+ * character is consumed. Once the lookahead matched, the engine never backtracks into it, so a failed
+ * attempt costs at most one pass over the token — this is what keeps every rule linear-time (and is
+ * what redos-detector verifies in test/scanning/rules-redos.test.ts).
+ * `boundary` is a character-class body: the token may not touch those characters on either side.
+ */
+export function tokenPattern(token: string, boundary = 'A-Za-z0-9_', flags = ''): RegExp {
+  return new RegExp(`(?<![${boundary}])(?=(?<secret>${token})(?![${boundary}]))[\\s\\S]`, flags);
+}
+
+/** `key` → value glue shared by context rules: `=`, `:`, `:=`, `=>`, optional quotes around the key end and the value start. */
+export const ASSIGN = `["']?[ \\t]{0,4}[:=]{1,2}>?[ \\t]{0,4}["']?`;
