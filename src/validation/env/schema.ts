@@ -82,7 +82,14 @@ function rootKeyword(ajv: Ajv, keyword: string, metaSchema: object, check: RootC
 const STRING_ARRAY = { type: 'array', items: { type: 'string', minLength: 1 } };
 
 function createAjv(): Ajv {
-  const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, allowMatchingProperties: true });
+  const ajv = new Ajv({
+    strict: true,
+    // `required` without `properties` is valid and common in env schemas (keys matched by patternProperties).
+    strictRequired: false,
+    allErrors: true,
+    allowUnionTypes: true,
+    allowMatchingProperties: true,
+  });
   const format = (name: string, test: (v: string) => boolean): void => {
     ajv.addFormat(name, { type: 'string', validate: (v: string) => isOpaqueValue(v) || test(v) });
   };
@@ -126,7 +133,8 @@ function createAjv(): Ajv {
       : [],
   );
   valueKeyword(ajv, 'x-production-https', { type: 'boolean' }, (on: boolean, value) =>
-    on && facts().production && !isHttpsUrl(value)
+    // Only loopback http is left to report: other http URLs already fail the https-or-loopback-url format.
+    on && facts().production && isHttpsOrLoopbackUrl(value) && !isHttpsUrl(value)
       ? [{ rule: 'env-https-only', message: 'must be an https:// URL in a production entry (loopback http included)' }]
       : [],
   );

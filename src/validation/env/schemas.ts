@@ -42,9 +42,9 @@ function loadSchemaFile(root: string, file: string): LoadedSchema {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    // Node's message quotes part of the file; report only the position.
+    // Node's message may quote part of the file; report only the position, when it gives one.
     const offset = /position (\d+)/.exec((error as Error).message)?.[1];
-    const position = offset !== undefined ? lineColumnAt(text, Number(offset)) : { line: 1, column: 1 };
+    const position = offset !== undefined ? lineColumnAt(text, Number(offset)) : {};
     throw new UserError('env schema is not valid JSON', { file: where, ...position });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
