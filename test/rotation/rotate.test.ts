@@ -215,6 +215,31 @@ describe('rotate --all and --secret', () => {
   });
 });
 
+describe('rotate: the documented minimal Vault policy', () => {
+  it('is enough to check and rotate; without patch on metadata the rotation fails after the write and reports the new version', async () => {
+    await seed();
+    vault.addPolicy(
+      'keywarden-rotator',
+      `path "leyzen/data/${LEYZEN}" { capabilities = ["read", "create", "update"] }
+path "leyzen/metadata/${LEYZEN}" { capabilities = ["read", "patch"] }`,
+    );
+    const yaml = config(3).split('    - name: status-agent-token')[0]!;
+    const env = vaultEnv(vault, vault.createToken(['keywarden-rotator']));
+    const { ctx } = rotationContext(yaml, { env });
+    const result = await runRotate(ctx, { selection: { kind: 'all' }, dryRun: false }, testDeps());
+    expect(result.findings).toEqual([]);
+    expect(result.rotated!.map((r) => r.status)).toEqual(['rotated', 'rotated', 'rotated']);
+    expect((await runRotationCheck(ctx, testDeps())).findings).toEqual([]);
+
+    vault.addPolicy('no-patch', `path "leyzen/data/${LEYZEN}" { capabilities = ["read", "create", "update"] }
+path "leyzen/metadata/${LEYZEN}" { capabilities = ["read"] }`);
+    const denied = rotationContext(yaml, { env: vaultEnv(vault, vault.createToken(['no-patch'])) });
+    const failed = await runRotate(denied.ctx, { selection: { kind: 'names', names: ['secret-key'] }, dryRun: false }, testDeps());
+    expect(failed.rotated).toEqual([expect.objectContaining({ status: 'failed', newVersion: 5 })]);
+    expect(failed.rotated![0]!.detail).toMatch(/recording the rotation in custom_metadata .* failed: .*permission denied/);
+  });
+});
+
 describe('rotate: concurrent change', () => {
   it('fails cleanly on a check-and-set mismatch: the concurrent value stays, and the rest is not attempted', async () => {
     await seed();
