@@ -62,7 +62,7 @@ describe('env entries', () => {
     const { findings } = validateFixture({
       committed: { 'templates/agent.env.example': 'AGENT_ID=\nSTATUS_PANEL_USERNAME=\n' },
       local: { 'deploy/.env': envText({ AGENT_ID: 'a1', STATUS_PANEL_USERNAME: 'ops', LOCAL_ONLY: '1' }) },
-      config: { env: [{ files: 'deploy/**/.env', template: 'templates/agent.env.example' }] },
+      config: { env: [{ files: './deploy/**/.env', template: 'templates/agent.env.example' }] },
       cleanup,
     });
     expect(where(findings)).toEqual(['deploy/.env:3 env-drift-undocumented-key']);

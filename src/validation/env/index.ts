@@ -120,7 +120,7 @@ function validateAgainstSchemas(run: EnvRun, file: string, parsed: ParsedEnv, sc
 function checkIgnoreRuleWithoutFiles(run: EnvRun, entry: EnvEntry, schemas: LoadedSchema[], matched: string[]): void {
   if (!run.repo.inGit || !schemas.some((s) => s.raw['x-git-ignored'] === true)) return;
   if (matched.some((file) => !isEnvTemplate(file))) return;
-  const literal = entry.files.filter((glob) => !new Minimatch(glob).hasMagic() && !isEnvTemplate(glob));
+  const literal = entry.files.map((glob) => glob.replace(/^\.\//, '')).filter((glob) => !new Minimatch(glob).hasMagic() && !isEnvTemplate(glob));
   for (const file of literal.length > 0 ? literal : ['.env']) {
     if (isGitIgnored(run.ctx.root, file) !== false) continue;
     const at = run.ctx.source.locate(['env', entry.index, 'files']);
@@ -141,7 +141,8 @@ function validateEntry(run: EnvRun, entry: EnvEntry): void {
   const schemas = schemasForEntry(run.ctx.root, entry);
   const needsIgnore = schemas.some((s) => s.raw['x-git-ignored'] === true);
   const candidates = [...run.repo.visible, ...run.repo.ignored];
-  const matched = candidates.filter((file) => entry.files.some((glob) => minimatch(file, glob, { dot: true }))).sort();
+  const globs = entry.files.map((glob) => glob.replace(/^\.\//, ''));
+  const matched = candidates.filter((file) => globs.some((glob) => minimatch(file, glob, { dot: true }))).sort();
   for (const file of matched) {
     const parsed = run.parsed(file);
     if (!parsed) continue;
