@@ -152,6 +152,16 @@ describe('status-panel preset', () => {
     expect(where(findings)).toEqual([]);
   });
 
+  it('templates: keys left empty or with placeholders are fine, but what a template sets is still judged', () => {
+    const template = envText({ STATUS_PANEL_USERNAME: '', STATUS_PANEL_PASSWORD: ['your', 'strong', 'password'].join('-'), AGENT_ID: '', UPDATE_URL: 'http://updates.example.com' });
+    const { findings } = validateFixture({
+      committed: { '.env.example': template },
+      config: { env: [{ files: '.env*', preset: 'status-panel' }] },
+      cleanup,
+    });
+    expect(where(findings)).toEqual(['.env.example:4 env-https-only']);
+  });
+
   describe('000 "Restrict to specific KV path" / 003 {VAULT_AGENT_PATH_PREFIX}/{DEPLOYMENT_HASH}/token', () => {
     const vault = (allowed: string[]) => ({ vault: { 'allowed-paths': allowed, 'kv-v2-mounts': ['status_panel'] } });
 

@@ -14,6 +14,7 @@ import { isEnvFamily, isEnvTemplate, isGitIgnored, listRepoFiles, type RepoFiles
 import { driftFindings } from './drift.js';
 import { effectiveValues, type ParsedEnv } from './parse.js';
 import { envFinding, readEnvFile, type ReadOutcome } from './read.js';
+import type { EnvRuleId } from './rules.js';
 import { validateEnvObject, type EnvFileFacts } from './schema.js';
 import { schemasForEntry, type LoadedSchema } from './schemas.js';
 
@@ -92,11 +93,22 @@ function factsFor(run: EnvRun, entry: EnvEntry, file: string, needsIgnore: boole
   };
 }
 
+/** A template documents keys with empty or placeholder values: only what it does set is judged. */
+const NOT_FOR_TEMPLATES = new Set<EnvRuleId>([
+  'env-required-key',
+  'env-required-in-production',
+  'env-recommended-key',
+  'env-required-key-pattern',
+  'env-default-credential',
+  'env-weak-secret',
+]);
+
 function validateAgainstSchemas(run: EnvRun, file: string, parsed: ParsedEnv, schemas: LoadedSchema[], facts: EnvFileFacts): void {
   const variables = effectiveValues(parsed);
   const env = Object.fromEntries([...variables].map(([key, v]) => [key, v.value]));
   for (const schema of schemas) {
     for (const problem of validateEnvObject(schema.validate, env, facts)) {
+      if (facts.template && NOT_FOR_TEMPLATES.has(problem.ruleId)) continue;
       const variable = problem.key && !problem.missing ? variables.get(problem.key) : undefined;
       run.add(
         envFinding({

@@ -10,15 +10,13 @@ import { UserError } from '../../core/errors.js';
 import { sha256Hex } from '../../core/finding.js';
 import { compileEnvSchema } from './schema.js';
 
-export const PRESETS: Record<EnvPreset, Record<string, unknown>> = {
+const PRESETS: Record<EnvPreset, Record<string, unknown>> = {
   'status-panel': statusPanel,
   'leyzen-vault': leyzenVault,
   'medic-agent': medicAgent,
 };
 
 export interface LoadedSchema {
-  /** `preset status-panel` or the schema file's path, for messages. */
-  label: string;
   raw: Record<string, unknown>;
   validate: ValidateFunction;
 }
@@ -51,7 +49,7 @@ function loadSchemaFile(root: string, file: string): LoadedSchema {
     throw new UserError('env schema must be a JSON object (a draft-07 JSON Schema)', { file: where, line: 1 });
   }
   try {
-    return { label: where, raw: raw as Record<string, unknown>, validate: compileEnvSchema(`file:${full}:${sha256Hex(text)}`, raw as Record<string, unknown>) };
+    return { raw: raw as Record<string, unknown>, validate: compileEnvSchema(`file:${full}:${sha256Hex(text)}`, raw as Record<string, unknown>) };
   } catch (error) {
     throw new UserError(`env schema is invalid: ${(error as Error).message}`, { file: where, line: 1 });
   }
@@ -61,7 +59,7 @@ export function schemasForEntry(root: string, entry: EnvEntry): LoadedSchema[] {
   const schemas: LoadedSchema[] = [];
   if (entry.preset) {
     const raw = PRESETS[entry.preset];
-    schemas.push({ label: `preset ${entry.preset}`, raw, validate: compileEnvSchema(`preset:${entry.preset}`, raw) });
+    schemas.push({ raw, validate: compileEnvSchema(`preset:${entry.preset}`, raw) });
   }
   if (entry.schema) schemas.push(loadSchemaFile(root, entry.schema));
   return schemas;
