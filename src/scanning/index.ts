@@ -1,6 +1,14 @@
 import { UserError } from '../core/errors.js';
 import type { RunContext } from '../core/context.js';
 import type { CheckResult } from '../core/result.js';
+import { scanDiff, type DiffTarget } from './diff.js';
+import { ruleDescriptors } from './findings.js';
+import { isGitWorkTree, ZERO_SHA } from './git.js';
+import { scanHistory, type HistoryTarget } from './history.js';
+import { RULES } from './rules/index.js';
+import type { SecretRule } from './rule.js';
+import { formatBytes, ScanSession } from './session.js';
+import { scanTree } from './tree.js';
 
 export type ScanMode = 'tree' | 'diff' | 'history' | 'staged';
 
@@ -11,6 +19,95 @@ export interface ScanOptions {
   head?: string;
 }
 
-export async function runScan(_ctx: RunContext, _options: ScanOptions): Promise<CheckResult> {
-  throw new UserError('scan is not available yet');
+/** What one scan reads, after `auto` is resolved. */
+export type ScanPlan =
+  | { mode: 'tree' }
+  | { mode: 'diff'; target: DiffTarget }
+  | { mode: 'history'; target: HistoryTarget }
+  | { mode: 'none'; reason: string };
+
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+
+const sha = (value: unknown): string | undefined => (typeof value === 'string' && /^[0-9a-f]{40,64}$/i.test(value) ? value : undefined);
+
+/** Turns the requested mode (and, for `auto`, the GitHub event) into what to read. */
+export function planScan(ctx: RunContext, options: ScanOptions): ScanPlan {
+  switch (options.mode) {
+    case 'tree':
+      return { mode: 'tree' };
+    case 'staged':
+      return { mode: 'diff', target: { kind: 'staged' } };
+    case 'history':
+      return { mode: 'history', target: { kind: 'all' } };
+    case 'diff':
+      if (!options.base) throw new UserError('diff mode needs a base ref (--base REF, or the action input base)');
+      return { mode: 'diff', target: { kind: 'range', base: options.base, head: options.head ?? 'HEAD' } };
+    case 'auto':
+      return planAuto(ctx, options);
+  }
+}
+
+function planAuto(ctx: RunContext, options: ScanOptions): ScanPlan {
+  if (options.base) return { mode: 'diff', target: { kind: 'range', base: options.base, head: options.head ?? 'HEAD' } };
+  const event = ctx.event;
+  if (!event) return { mode: 'tree' };
+  const payload = event.payload as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- webhook payload, checked field by field
+  if (PULL_REQUEST_EVENTS.has(event.name)) {
+    const base = sha(payload.pull_request?.base?.sha);
+    const head = sha(payload.pull_request?.head?.sha);
+    if (!base || !head) throw new UserError(`the ${event.name} event has no pull_request base/head SHAs; set scan-mode: tree or diff with base`);
+    return { mode: 'diff', target: { kind: 'range', base, head } };
+  }
+  if (event.name === 'merge_group') {
+    const base = sha(payload.merge_group?.base_sha);
+    const head = sha(payload.merge_group?.head_sha);
+    if (base && head) return { mode: 'diff', target: { kind: 'range', base, head } };
+  }
+  if (event.name === 'push') {
+    const before = sha(payload.before);
+    const after = sha(payload.after);
+    if (!after || !before) return { mode: 'tree' };
+    if (ZERO_SHA.test(after)) return { mode: 'none', reason: 'the push deleted a branch or tag' };
+    if (ZERO_SHA.test(before)) {
+      const ref = typeof payload.ref === 'string' ? payload.ref : '';
+      if (!ref.startsWith('refs/heads/')) return { mode: 'tree' };
+      return { mode: 'history', target: { kind: 'new-branch', after, branch: ref.slice('refs/heads/'.length) } };
+    }
+    return { mode: 'history', target: { kind: 'range', before, after } };
+  }
+  return { mode: 'tree' };
+}
+
+/** The scan check: lists or diffs, scans with the rule table, returns findings and every rule's descriptor. */
+export async function runScan(ctx: RunContext, options: ScanOptions, rules: SecretRule[] = RULES): Promise<CheckResult> {
+  const plan = planScan(ctx, options);
+  const session = new ScanSession(ctx, rules);
+  const started = Date.now();
+  if (plan.mode !== 'tree' && plan.mode !== 'none' && !(await isGitWorkTree(ctx.root))) {
+    throw new UserError(`${plan.mode} mode needs a git repository, and ${ctx.root} is not one`);
+  }
+  let what: string;
+  switch (plan.mode) {
+    case 'none':
+      what = `nothing (${plan.reason})`;
+      break;
+    case 'tree':
+      await scanTree(session);
+      what = 'the working tree';
+      break;
+    case 'diff':
+      what = await scanDiff(session, plan.target);
+      break;
+    case 'history': {
+      const result = await scanHistory(session, plan.target);
+      what = `${result.description} (${result.commits} commits)`;
+      break;
+    }
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const rate = seconds > 0 ? ` (${formatBytes(session.bytes / seconds)}/s)` : '';
+  ctx.log.info(
+    `scan: ${what}: ${session.files} files, ${formatBytes(session.bytes)} scanned, ${session.skipped} skipped, ${session.findings.length} findings in ${seconds.toFixed(2)} s${rate}`,
+  );
+  return { findings: session.findings, rules: ruleDescriptors(rules) };
 }

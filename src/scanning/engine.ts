@@ -1,0 +1,293 @@
+import { minimatch } from 'minimatch';
+import type { RuleMatch, SecretRule } from './rule.js';
+import { classifyFile, isFalsePositive, type FileKind } from './filters.js';
+
+/** One confirmed secret in a text. Positions are 1-based; `endColumn` is exclusive (SARIF style). */
+export interface Match {
+  rule: SecretRule;
+  secret: string;
+  /** Named groups of the rule's match (e.g. `key`), for messages. */
+  groups: Record<string, string | undefined>;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The line the secret starts on, or a bounded window of it for very long lines. */
+  lineText: string;
+  /** 0-based offset of `lineText` within its line (non-zero only for windows of long lines). */
+  lineTextOffset: number;
+  /** A `keywarden:allow` comment sits on the line or on the line before. */
+  inlineAllow: boolean;
+}
+
+export interface ScanTextOptions {
+  /**
+   * Real line numbers of the text's lines, when the text is a selection of a file's lines
+   * (history mode: the lines a commit added). Defaults to 1, 2, 3…
+   */
+  lineNumbers?: number[];
+}
+
+export const INLINE_ALLOW = 'keywarden:allow';
+/** Lines longer than this are scanned in bounded windows around keyword hits. */
+export const LONG_LINE = 20_000;
+/** How far before a keyword hit a window of a long line starts (and how far windows overlap). */
+const WINDOW_LEAD = 4_096;
+/** How far past its first line a multi-line rule (a key block) may reach. */
+const MULTILINE_SPAN = 32_768;
+
+interface CompiledRule {
+  rule: SecretRule;
+  index: number;
+  /** The rule's pattern with `g` (iterate) and `d` (group positions) added. */
+  regex: RegExp;
+  multiline: boolean;
+  paths?: { match(file: string): boolean }[];
+}
+
+interface CompiledRuleSet {
+  rules: CompiledRule[];
+  /** One alternation of every keyword of every rule, longest first, run over the lower-cased text. */
+  keywords: RegExp;
+  /** For each keyword, the rules triggered by it or by any keyword that is a prefix of it. */
+  rulesByKeyword: Map<string, CompiledRule[]>;
+}
+
+const compiledSets = new WeakMap<SecretRule[], CompiledRuleSet>();
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A rule may span lines only when it says so: a private-key block, or a pattern naming a line break. */
+function spansLines(rule: SecretRule): boolean {
+  const source = rule.pattern.source;
+  return rule.category === 'private-key' || rule.pattern.flags.includes('s') || /\\[nr]|\[\\s\\S\]|\[\\S\\s\]|\[\^\]/.test(source);
+}
+
+function compile(rules: SecretRule[]): CompiledRuleSet {
+  const cached = compiledSets.get(rules);
+  if (cached) return cached;
+  const compiled: CompiledRule[] = rules.map((rule, index) => ({
+    rule,
+    index,
+    regex: new RegExp(rule.pattern.source, rule.pattern.flags.replace(/[gyd]/g, '') + 'gd'),
+    multiline: spansLines(rule),
+    paths: rule.paths?.map((glob) => {
+      const matcher = new minimatch.Minimatch(glob, { dot: true, matchBase: !glob.includes('/') });
+      return { match: (file: string) => matcher.match(file) };
+    }),
+  }));
+  const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())).filter((k) => k.length > 0))];
+  keywords.sort((a, b) => b.length - a.length || a.localeCompare(b));
+  const rulesByKeyword = new Map<string, CompiledRule[]>();
+  for (const keyword of keywords) {
+    // The alternation reports the longest keyword at a position; rules of its prefixes must run too.
+    rulesByKeyword.set(
+      keyword,
+      compiled.filter((c) => c.rule.keywords.some((k) => keyword.startsWith(k.toLowerCase()))),
+    );
+  }
+  const set: CompiledRuleSet = {
+    rules: compiled,
+    keywords: keywords.length > 0 ? new RegExp(keywords.map(escapeRegExp).join('|'), 'g') : /(?!)/g,
+    rulesByKeyword,
+  };
+  compiledSets.set(rules, set);
+  return set;
+}
+
+/** Lower-cases without changing any offset (full Unicode lower-casing can lengthen a string). */
+function lowerSameLength(text: string): string {
+  const lower = text.toLowerCase();
+  return lower.length === text.length ? lower : text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+export function shannonEntropy(value: string): number {
+  if (value.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  const total = [...value].length;
+  for (const n of counts.values()) bits -= (n / total) * Math.log2(n / total);
+  return bits;
+}
+
+interface RawMatch {
+  rule: CompiledRule;
+  secret: string;
+  groups: Record<string, string | undefined>;
+  start: number;
+  end: number;
+}
+
+/**
+ * Finds the secrets in one file's text: one keyword pass over the whole text, then each rule's
+ * regex only on the lines (or bounded windows) holding one of its keywords.
+ */
+export function scanText(text: string, file: string, rules: SecretRule[], options: ScanTextOptions = {}): Match[] {
+  const set = compile(rules);
+  const kind = classifyFile(file);
+  const applies = set.rules.map((c) => !c.paths || c.paths.some((p) => p.match(file)));
+  const lower = lowerSameLength(text);
+  const lastStart = new Int32Array(set.rules.length).fill(-1);
+  const lastEnd = new Int32Array(set.rules.length).fill(-1);
+  const seen = new Set<string>();
+  const raw: RawMatch[] = [];
+
+  const keywords = new RegExp(set.keywords.source, 'g');
+  let hit: RegExpExecArray | null;
+  while ((hit = keywords.exec(lower)) !== null) {
+    const pos = hit.index;
+    keywords.lastIndex = pos + 1;
+    const candidates = set.rulesByKeyword.get(hit[0]);
+    if (!candidates) continue;
+    const lineStart = text.lastIndexOf('\n', pos) + 1;
+    const newline = text.indexOf('\n', pos);
+    const lineEnd = newline === -1 ? text.length : newline;
+    const long = lineEnd - lineStart > LONG_LINE;
+    const regionStart = long ? Math.max(lineStart, pos - WINDOW_LEAD) : lineStart;
+    const acceptEnd = long ? Math.min(lineEnd, regionStart + LONG_LINE) : lineEnd;
+    const margin = long ? WINDOW_LEAD : 0;
+    for (const candidate of candidates) {
+      const i = candidate.index;
+      if (!applies[i]) continue;
+      if (pos >= lastStart[i]! && pos + margin <= lastEnd[i]!) continue;
+      lastStart[i] = regionStart;
+      lastEnd[i] = acceptEnd;
+      const regionEnd = candidate.multiline ? Math.min(text.length, acceptEnd + MULTILINE_SPAN) : acceptEnd;
+      runRule(candidate, text, regionStart, acceptEnd, regionEnd, lineEnd, file, seen, raw);
+    }
+  }
+  if (raw.length === 0) return [];
+  return locate(text, raw, kind, file, options.lineNumbers);
+}
+
+function runRule(
+  c: CompiledRule,
+  text: string,
+  regionStart: number,
+  acceptEnd: number,
+  regionEnd: number,
+  lineEnd: number,
+  file: string,
+  seen: Set<string>,
+  out: RawMatch[],
+): void {
+  const region = text.slice(regionStart, regionEnd);
+  const regex = c.regex;
+  regex.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = regex.exec(region)) !== null) {
+    if (m[0].length === 0) regex.lastIndex++;
+    const span = m.indices?.groups?.secret;
+    const secret = m.groups?.secret;
+    if (!span || secret === undefined || secret.length === 0) continue;
+    const start = regionStart + span[0];
+    const end = regionStart + span[1];
+    if (start >= acceptEnd) break;
+    // A match touching the cut end of a long line's window may be truncated; the next window has it whole.
+    if (!c.multiline && regionEnd < lineEnd && end >= regionEnd) continue;
+    const key = `${c.index}:${start}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const rule = c.rule;
+    if (rule.allow?.some((allowed) => allowed.test(secret))) continue;
+    if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
+    const groups = { ...m.groups };
+    if (rule.confirm) {
+      const lineStart = text.lastIndexOf('\n', start) + 1;
+      const nl = text.indexOf('\n', start);
+      const line = text.slice(Math.max(lineStart, start - WINDOW_LEAD), Math.min(nl === -1 ? text.length : nl, end + WINDOW_LEAD));
+      const match: RuleMatch = { secret, groups, line, file };
+      if (!rule.confirm(match)) continue;
+    }
+    out.push({ rule: c, secret, groups, start, end });
+  }
+}
+
+/** Turns offsets into line/column, applies the global false-positive filters and inline allows. */
+function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, lineNumbers?: number[]): Match[] {
+  raw.sort((a, b) => a.start - b.start || a.rule.index - b.rule.index);
+  const matches: Match[] = [];
+  let cursor = 0;
+  let lineIndex = 0;
+  let lineStart = 0;
+  const realLine = (index: number): number => lineNumbers?.[index] ?? index + 1;
+  for (const r of raw) {
+    while (cursor < r.start) {
+      const nl = text.indexOf('\n', cursor);
+      if (nl === -1 || nl >= r.start) break;
+      lineIndex++;
+      lineStart = nl + 1;
+      cursor = nl + 1;
+    }
+    const nl = text.indexOf('\n', r.start);
+    const lineEnd = nl === -1 ? text.length : nl;
+    const long = lineEnd - lineStart > LONG_LINE;
+    const textStart = long ? Math.max(lineStart, r.start - WINDOW_LEAD) : lineStart;
+    const textEnd = long ? Math.min(lineEnd, r.end + WINDOW_LEAD) : lineEnd;
+    const lineText = stripCr(text.slice(textStart, textEnd));
+    const previous = previousLine(text, lineStart);
+    if (
+      isFalsePositive({
+        rule: r.rule.rule,
+        secret: r.secret,
+        file,
+        kind,
+        line: lineText,
+        secretOffset: r.start - textStart,
+        previousLines: () => previousLines(text, lineStart, 3),
+      })
+    ) {
+      continue;
+    }
+    const breaks = countBreaks(text, r.start, r.end);
+    const endLineIndex = lineIndex + breaks.count;
+    const previousIsReal = lineIndex > 0 && realLine(lineIndex - 1) === realLine(lineIndex) - 1;
+    matches.push({
+      rule: r.rule.rule,
+      secret: r.secret,
+      groups: r.groups,
+      line: realLine(lineIndex),
+      column: r.start - lineStart + 1,
+      endLine: realLine(endLineIndex),
+      endColumn: breaks.count === 0 ? r.end - lineStart + 1 : r.end - breaks.lastBreak,
+      lineText,
+      lineTextOffset: textStart - lineStart,
+      inlineAllow: lineText.includes(INLINE_ALLOW) || (previousIsReal && previous.includes(INLINE_ALLOW)),
+    });
+  }
+  return matches;
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function previousLine(text: string, lineStart: number): string {
+  if (lineStart === 0) return '';
+  const start = text.lastIndexOf('\n', lineStart - 2) + 1;
+  return text.slice(start, Math.min(lineStart - 1, start + LONG_LINE));
+}
+
+function previousLines(text: string, lineStart: number, count: number): string[] {
+  const lines: string[] = [];
+  let end = lineStart;
+  while (lines.length < count && end > 0) {
+    const start = text.lastIndexOf('\n', end - 2) + 1;
+    lines.push(text.slice(start, Math.min(end - 1, start + 1_000)));
+    end = start;
+  }
+  return lines;
+}
+
+function countBreaks(text: string, start: number, end: number): { count: number; lastBreak: number } {
+  let count = 0;
+  let lastBreak = -1;
+  for (let i = text.indexOf('\n', start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
+    count++;
+    lastBreak = i;
+  }
+  return { count, lastBreak };
+}

@@ -1,0 +1,165 @@
+import path from 'node:path';
+import type { SecretRule } from './rule.js';
+
+/**
+ * Global false-positive control: which files are never scanned, which files are templates or
+ * docs, and which matched values are placeholders, references, examples, hashes or public keys.
+ * Rules keep their own `allow` lists; these apply to every rule.
+ */
+
+/** How a file is treated: templates and docs hold placeholders by design. */
+export type FileKind = 'code' | 'template' | 'doc';
+
+const LOCK_FILES = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+  'cargo.lock',
+  'poetry.lock',
+  'pipfile.lock',
+  'uv.lock',
+  'go.sum',
+  'composer.lock',
+  'gemfile.lock',
+  'flake.lock',
+  'packages.lock.json',
+  'mix.lock',
+  'pubspec.lock',
+  'podfile.lock',
+  'gradle.lockfile',
+]);
+
+const SKIPPED_DIRS = /(?:^|\/)(?:node_modules|vendor|\.git)\//;
+const MINIFIED = /\.min\.(?:js|mjs|cjs|css)$|\.map$/i;
+/** Formats that are never text; the NUL sniff would catch most, this saves reading them. */
+const BINARY_EXTENSIONS =
+  /\.(?:png|jpe?g|gif|bmp|ico|webp|avif|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|7z|rar|zst|jar|war|class|so|dylib|dll|exe|o|a|lib|wasm|woff2?|ttf|otf|eot|mp[34]|m4a|wav|ogg|flac|mov|avi|mkv|webm|sqlite3?|db|pyc|node)$/i;
+
+/** Why a path is not scanned for content, or undefined when it is. */
+export function skipReason(file: string): string | undefined {
+  if (SKIPPED_DIRS.test(file)) return 'dependency or git folder';
+  if (LOCK_FILES.has(path.posix.basename(file).toLowerCase())) return 'lock file';
+  if (MINIFIED.test(file)) return 'minified asset';
+  if (BINARY_EXTENSIONS.test(file)) return 'binary format';
+  return undefined;
+}
+
+/** True when the first 8 KiB hold a NUL byte (UTF-16 text is decoded before this check). */
+export function looksBinary(content: Buffer): boolean {
+  return content.subarray(0, 8192).includes(0);
+}
+
+/** A JavaScript file with a line over 1000 characters and no whitespace is a bundle, not source. */
+export function looksMinified(file: string, text: string): boolean {
+  return /\.[cm]?js$/i.test(file) && /^\S{1001,}$/m.test(text);
+}
+
+const TEMPLATE_FILE = /(?:^|\/)\.env\.(?:example|sample|template|dist|defaults)$|\.(?:example|sample|template|tmpl|tpl|dist)$/i;
+const DOC_FILE = /\.(?:md|markdown|mdx|rst|adoc|asciidoc)$/i;
+
+export function classifyFile(file: string): FileKind {
+  if (TEMPLATE_FILE.test(file) || /(?:^|\/)(?:example|sample|template)[^/]*\.(?:env|ya?ml|json|toml|ini|conf|properties)$/i.test(file)) return 'template';
+  if (DOC_FILE.test(file)) return 'doc';
+  return 'code';
+}
+
+export interface FilterInput {
+  rule: SecretRule;
+  secret: string;
+  file: string;
+  kind: FileKind;
+  /** The line the secret is on (or a window of it). */
+  line: string;
+  /** Where the secret starts in `line`. */
+  secretOffset: number;
+  /** Up to 3 lines before, nearest first, for Kubernetes `valueFrom` blocks. */
+  previousLines(): string[];
+}
+
+/** Values no real secret looks like: templates, masks, references. Applied to every rule. */
+const TEMPLATE_VALUES: RegExp[] = [
+  /^<[^<>]*>$|^\[[^[\]]*\]$|<(?:your|insert|enter|replace|add|put|paste)[\w .-]*>/i,
+  /^your[\w.-]*$/i,
+  /x{4,}/i,
+  /\*{3,}|•{3,}|^\.{3,}$|…/,
+  /^(?:replace[\w-]*|todo|fixme|tbd|to[_-]?be[_-]?(?:set|filled|replaced)|redacted|none|null|nil|undefined|empty|true|false)$/i,
+  /(?:^|[_-])(?:replace[_-]?me|replace[_-]?with|insert[_-]?here|fill[_-]?me[_-]?in)(?:[_-]|$)/i,
+  // AWS documentation examples (AKIAIOSFODNN7EXAMPLE, …EXAMPLEKEY).
+  /EXAMPLE/,
+];
+
+/** Variable and secret-store references: the value is looked up elsewhere. */
+const REFERENCES: RegExp[] = [
+  /\$\{|\$\(|\{\{|\}\}|\{%|%\}/,
+  /^\$[A-Za-z_][\w]*$/,
+  /^%[A-Za-z_][\w]*%$/,
+  /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|getenv\(|env\(|secrets\.|vars\.)/,
+  /^(?:var|local|data|module)\.[A-Za-z_][\w.[\]"-]*$/,
+];
+
+/** Placeholder words; not applied to default-credential rules, where `changeme` or `password` is the finding. */
+const SOFT_PLACEHOLDERS: RegExp[] = [
+  /change[_-]?me|change[_-]?it|change[_-]?this/i,
+  /(?:^|[^a-z])(?:example|dummy|sample|fake|test|placeholder|mock)/i,
+  /^(?:password|passwd|secret|token|api[_-]?key|key|value|string|foo|bar|baz|qux|abc|xyz)s?\d{0,3}$/i,
+  /^(?:\d+|[a-z]+)$/i,
+];
+
+/** Key names saying the value is a digest or an identifier, not a credential. */
+const HASH_CONTEXT = /(?:hash|sha\d*|md5|digest|checksum|integrity|commit|revision|\brev\b|etag|uuid|fingerprint|_id\b|[a-z]Id\b|\bid\b)["']?\s*[:=]/i;
+const HASH_VALUE = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const INTEGRITY = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
+
+const PUBLIC_MATERIAL =
+  /-----BEGIN (?:[A-Z]+ )?PUBLIC KEY|-----BEGIN CERTIFICATE|-----BEGIN PGP PUBLIC|(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d{3}|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA/;
+
+function isRepeatedOrSequential(value: string): boolean {
+  if (/^(.)\1+$/.test(value)) return true;
+  if (value.length >= 8 && new Set(value).size <= 2) return true;
+  const lower = value.toLowerCase();
+  return lower.length >= 6 && ('0123456789'.includes(lower) || 'abcdefghijklmnopqrstuvwxyz'.includes(lower));
+}
+
+/** True when a rule's match is not a real secret. */
+export function isFalsePositive(input: FilterInput): boolean {
+  const { rule, secret, kind } = input;
+  const defaultCredential = rule.category === 'default-credential';
+  // Defaults in templates and docs are what the reader is told to replace.
+  if (defaultCredential && kind !== 'code') return true;
+  if (TEMPLATE_VALUES.some((re) => re.test(secret))) return true;
+  if (REFERENCES.some((re) => re.test(secret))) return true;
+  if (isKubernetesReference(input)) return true;
+  if (rule.category !== 'private-key' && isPublicMaterial(input)) return true;
+  if (defaultCredential) return false;
+  if (SOFT_PLACEHOLDERS.slice(0, 3).some((re) => re.test(secret))) return true;
+  if (isRepeatedOrSequential(secret)) return true;
+  if (rule.category === 'generic-secret' && isHashOrId(input)) return true;
+  // In a template or doc a word-like or single-class value (`mypassword`, `12345678`) is a placeholder.
+  if (kind !== 'code' && (SOFT_PLACEHOLDERS[3]!.test(secret) || /^[A-Za-z_-]+$/.test(secret))) return true;
+  return false;
+}
+
+function isHashOrId({ secret, line, secretOffset }: FilterInput): boolean {
+  if (INTEGRITY.test(secret)) return true;
+  if (!HASH_VALUE.test(secret)) return false;
+  const before = line.slice(0, secretOffset);
+  // Pinned actions and image digests: uses: org/action@<sha>, image@sha256:<hex>.
+  if (/(?:@|sha\d+:|md5:)$/i.test(before)) return true;
+  return HASH_CONTEXT.test(before.slice(-60));
+}
+
+function isKubernetesReference({ line, previousLines }: FilterInput): boolean {
+  if (/secretKeyRef|valueFrom|configMapKeyRef/.test(line)) return true;
+  // The value of `key:`/`name:` inside a `valueFrom: secretKeyRef:` block names a secret, it is not one.
+  if (!/^\s*-?\s*(?:key|name)\s*:/.test(line)) return false;
+  return previousLines().some((previous) => /secretKeyRef|valueFrom|configMapKeyRef/.test(previous));
+}
+
+function isPublicMaterial({ secret, line, secretOffset }: FilterInput): boolean {
+  if (PUBLIC_MATERIAL.test(secret)) return true;
+  const found = PUBLIC_MATERIAL.exec(line);
+  return found !== null && found.index <= secretOffset;
+}

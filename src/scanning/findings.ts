@@ -1,0 +1,152 @@
+import { makeFinding, redact, type Finding, type RuleDescriptor } from '../core/finding.js';
+import type { Match } from './engine.js';
+import { INLINE_ALLOW } from './engine.js';
+import type { SecretRule } from './rule.js';
+import { FILE_RULES } from './committed-files.js';
+
+const SNIPPET_MAX = 200;
+
+export const FILE_TOO_LARGE: RuleDescriptor = {
+  id: 'scan-file-too-large',
+  check: 'scan',
+  name: 'File too large to scan',
+  shortDescription: 'A file over scan.max-file-size was not scanned.',
+  fullDescription: 'The file is larger than scan.max-file-size (default 10 MiB), so its content was not read or checked for secrets.',
+  help: 'Raise scan.max-file-size in .keywarden.yml if the file is text that should be scanned, or exclude it with scan.exclude.',
+  severity: 'info',
+};
+
+export const FILE_UNREADABLE: RuleDescriptor = {
+  id: 'scan-file-unreadable',
+  check: 'scan',
+  name: 'File could not be read',
+  shortDescription: 'A file could not be read, so it was not scanned.',
+  fullDescription: 'Reading the file failed (permissions, or it vanished during the scan); its content was not checked for secrets.',
+  help: 'Check the file permissions, or exclude the file with scan.exclude.',
+  severity: 'info',
+};
+
+export function ruleDescriptors(rules: SecretRule[]): RuleDescriptor[] {
+  const fromRules = rules.map(
+    (rule): RuleDescriptor => ({
+      id: rule.id,
+      check: 'scan',
+      name: rule.title,
+      shortDescription: rule.title,
+      fullDescription: rule.description,
+      help: rule.remediation,
+      severity: rule.severity,
+      tags: ['security', 'secret', rule.category],
+    }),
+  );
+  const fromFiles = FILE_RULES.map(
+    (rule): RuleDescriptor => ({
+      id: rule.id,
+      check: 'scan',
+      name: rule.title,
+      shortDescription: rule.title,
+      fullDescription: rule.description,
+      help: rule.remediation,
+      severity: rule.severity,
+      tags: ['security', 'secret', 'credential-file'],
+    }),
+  );
+  return [...fromRules, ...fromFiles, FILE_TOO_LARGE, FILE_UNREADABLE];
+}
+
+/**
+ * A provider-specific match and a generic one on the same value are one secret: keep the
+ * specific rule's finding (as gitleaks does), and a default credential over a generic secret.
+ */
+export function dropOverlaps(matches: Match[]): Match[] {
+  const specific = matches.filter((m) => m.rule.category !== 'generic-secret');
+  return matches.filter(
+    (m) =>
+      m.rule.category !== 'generic-secret' ||
+      !specific.some((s) => s.line === m.line && s.column < m.endColumn && m.column < s.endColumn),
+  );
+}
+
+/** The variable or key a value is assigned to, when the line says (`API_KEY=…`, `"token": "…"`). */
+export function assignedName(match: Match): string | undefined {
+  const named = match.groups.key ?? match.groups.name;
+  if (named && /^[\w.-]{1,80}$/.test(named)) return named;
+  const before = match.lineText.slice(0, match.column - 1 - match.lineTextOffset);
+  const assignment = /([A-Za-z_][\w.-]{0,79})["'\]]?\s*(?::=|=>|[:=])\s*["'`]?(?:[^\s"'`]*[:\-]-?)?$/.exec(before);
+  return assignment?.[1];
+}
+
+/** Short public defaults can be named (`'postgres'`); nothing else ever is. */
+function nameableDefault(value: string): boolean {
+  return value.length <= 32 && /^[\w.@!#%^&*+=-]+$/.test(value);
+}
+
+export function messageFor(match: Match): string {
+  const name = assignedName(match);
+  if (match.rule.category === 'default-credential') {
+    const value = nameableDefault(match.secret) ? ` '${match.secret}'` : '';
+    return name ? `${name} is set to the well-known default${value} (${match.rule.title})` : `${match.rule.title}: the well-known default${value}`;
+  }
+  return name ? `${match.rule.title} assigned to ${name}` : `${match.rule.title} found`;
+}
+
+/**
+ * The line with every secret found on it replaced by its redacted form, cut to 200 characters
+ * around the secret. Other values on the line that no rule found are left as they are.
+ */
+export function snippetFor(match: Match, sameLine: Match[]): string {
+  const text = match.lineText;
+  const ranges = sameLine
+    .map((m) => ({
+      own: m === match,
+      start: Math.max(0, m.column - 1 - match.lineTextOffset),
+      end: m.endLine === m.line ? m.endColumn - 1 - match.lineTextOffset : text.length,
+      secret: m.secret,
+    }))
+    .filter((r) => r.end > 0 && r.start < text.length)
+    .sort((a, b) => a.start - b.start);
+  let out = '';
+  let cursor = 0;
+  let focus = 0;
+  for (const range of ranges) {
+    const start = Math.max(range.start, cursor);
+    const end = Math.min(range.end, text.length);
+    if (end <= start) continue;
+    out += text.slice(cursor, start);
+    if (range.own) focus = out.length;
+    out += redact(range.secret);
+    cursor = end;
+  }
+  out += text.slice(cursor);
+  const lead = out.length - out.trimStart().length;
+  out = out.slice(lead).trimEnd();
+  focus = Math.max(0, focus - lead);
+  if (out.length <= SNIPPET_MAX) return out;
+  const from = Math.max(0, Math.min(focus - 60, out.length - SNIPPET_MAX));
+  return `${from > 0 ? '…' : ''}${out.slice(from, from + SNIPPET_MAX - 2)}…`;
+}
+
+export function findingsFor(file: string, matches: Match[], commit?: string): Finding[] {
+  const kept = dropOverlaps(matches);
+  return kept.map((match) => {
+    const finding = makeFinding({
+      ruleId: match.rule.id,
+      check: 'scan',
+      severity: match.rule.severity,
+      message: messageFor(match),
+      file,
+      startLine: match.line,
+      startColumn: match.column,
+      endLine: match.endLine,
+      endColumn: match.endColumn,
+      snippet: snippetFor(
+        match,
+        matches.filter((m) => m.line === match.line),
+      ),
+      fingerprintMaterial: match.secret,
+      ...(commit ? { commit } : {}),
+    });
+    if (!match.inlineAllow) return finding;
+    return { ...finding, suppression: { kind: 'inline', justification: `${INLINE_ALLOW} at ${file}:${match.line}` } };
+  });
+}

@@ -1,0 +1,75 @@
+import { makeFinding, type Finding } from '../core/finding.js';
+import type { RunContext } from '../core/context.js';
+import { scanText, type Match, type ScanTextOptions } from './engine.js';
+import { pathFilter } from './files.js';
+import { FILE_TOO_LARGE, FILE_UNREADABLE, findingsFor } from './findings.js';
+import type { SecretRule } from './rule.js';
+
+/** State shared by every mode while one scan runs: rules, limits, findings and counters. */
+export class ScanSession {
+  readonly findings: Finding[] = [];
+  readonly selected: (file: string) => boolean;
+  readonly maxFileSize: number;
+  files = 0;
+  bytes = 0;
+  skipped = 0;
+
+  constructor(
+    readonly ctx: RunContext,
+    readonly rules: SecretRule[],
+  ) {
+    this.selected = pathFilter(ctx.config.scan);
+    this.maxFileSize = ctx.config.scan.maxFileSize;
+  }
+
+  /** Scans one text; `keep` narrows matches (diff mode: only those on added lines). */
+  scan(file: string, text: string, options: ScanTextOptions & { commit?: string; keep?: (match: Match) => boolean } = {}): Finding[] {
+    this.files++;
+    this.bytes += text.length;
+    let matches = scanText(text, file, this.rules, options);
+    if (options.keep) matches = matches.filter(options.keep);
+    if (matches.length === 0) return [];
+    // The action hides found values from its log; short public defaults would only garble it.
+    for (const m of matches) if (m.rule.category !== 'default-credential' && m.secret.length >= 8) this.ctx.mask(m.secret);
+    const found = findingsFor(file, matches, options.commit);
+    this.findings.push(...found);
+    return found;
+  }
+
+  tooLarge(file: string, size: number, commit?: string): void {
+    this.skipped++;
+    this.findings.push(
+      makeFinding({
+        ruleId: FILE_TOO_LARGE.id,
+        check: 'scan',
+        severity: FILE_TOO_LARGE.severity,
+        message: `${file} was not scanned: ${formatBytes(size)} is over scan.max-file-size (${formatBytes(this.maxFileSize)})`,
+        file,
+        startLine: 1,
+        fingerprintMaterial: `too-large:${file}`,
+        ...(commit ? { commit } : {}),
+      }),
+    );
+  }
+
+  unreadable(file: string, reason: string): void {
+    this.skipped++;
+    this.findings.push(
+      makeFinding({
+        ruleId: FILE_UNREADABLE.id,
+        check: 'scan',
+        severity: FILE_UNREADABLE.severity,
+        message: `${file} could not be read (${reason}) and was not scanned`,
+        file,
+        startLine: 1,
+        fingerprintMaterial: `unreadable:${file}`,
+      }),
+    );
+  }
+}
+
+export function formatBytes(size: number): string {
+  if (size >= 1 << 20) return `${(size / (1 << 20)).toFixed(1)} MiB`;
+  if (size >= 1 << 10) return `${(size / (1 << 10)).toFixed(1)} KiB`;
+  return `${size} B`;
+}
