@@ -144,16 +144,15 @@ async function rotateOne(ctx: RunContext, client: VaultClient, deps: RotationDep
   let oldValue: unknown;
   let step = 'reading the secret';
   try {
-    if ((await client.kvVersion(secret.mount)) !== 2) {
+    const state = (await client.kvVersion(secret.mount)) === 2 ? await readSecretState(client, secret, ctx.now) : undefined;
+    if (!state || state.kind === 'unversioned') {
       const detail = `mount "${secret.mount}" is KV v1, which has no versions or check-and-set: a concurrent change could be overwritten and the old value would be lost; move the secret to a KV v2 mount. Nothing was written`;
       return failed(ctx, secret, 'rotation-failed', { ...base, oldVersion, newVersion, status: 'failed', detail });
     }
-    const state = await readSecretState(client, secret, ctx.now);
     if (state.kind === 'missing' || state.kind === 'key-missing') {
       const detail = `${state.kind === 'missing' ? 'the secret does not exist' : `the secret has no key "${secret.key}"`}; create it before rotating. Nothing was written`;
       return failed(ctx, secret, 'rotation-failed', { ...base, oldVersion, newVersion, status: 'failed', detail });
     }
-    if (state.kind !== 'aged') throw new UserError('the secret has no version (KV v1); nothing was written');
     oldVersion = state.version;
     if (dryRun) {
       const detail = `would write version ${oldVersion + 1} with a new ${secret.generate.format} value for "${secret.key}" (now ${formatDuration(state.ageMs)} old), keeping ${Object.keys(state.secret.data).length - 1} other key(s)`;

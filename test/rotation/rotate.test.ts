@@ -215,6 +215,31 @@ describe('rotate --all and --secret', () => {
   });
 });
 
+describe('rotate: refusals before any write', () => {
+  it('refuses a missing secret or key; Vault down or unset: nothing rotated, and the report says so', async () => {
+    vault = await startFakeVault({ mounts: { leyzen: { version: 2 }, status_panel: { version: 2 }, legacy: { version: 1 } } });
+    vault.seedKv('leyzen', LEYZEN, { VAULT_PASS: randomToken() });
+    const missingKey = await rotate({ kind: 'names', names: ['secret-key'] });
+    expect(missingKey.result.rotated).toEqual([expect.objectContaining({ status: 'failed', oldVersion: null, newVersion: null })]);
+    expect(missingKey.result.findings[0]!.message).toContain('the secret has no key "SECRET_KEY"; create it before rotating. Nothing was written');
+    const missing = await rotate({ kind: 'names', names: ['status-agent-token'] });
+    expect(missing.result.findings[0]!.message).toContain('the secret does not exist; create it before rotating');
+    expect(writes()).toEqual([]);
+
+    const url = vault.url;
+    await vault.close();
+    const down = await runRotate(rotationContext(config(), { env: { VAULT_ADDR: url, VAULT_TOKEN: randomToken() } }).ctx, { selection: { kind: 'all' }, dryRun: false }, testDeps());
+    expect(down.rotated!.map((r) => r.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(down.rotated![0]!.detail).toMatch(/^reading the secret failed: cannot reach Vault at .*; nothing was written$/);
+    expect(down.findings.map((f) => f.ruleId)).toEqual(['rotation-failed']);
+
+    const unset = await runRotate(rotationContext(config(), { env: {} }).ctx, { selection: { kind: 'due' }, dryRun: false }, testDeps());
+    expect(unset.rotated).toEqual([]);
+    expect(unset.findings.map((f) => [f.ruleId, f.level, f.startLine])).toEqual([['rotation-vault-error', 'error', 1]]);
+    expect(unset.findings[0]!.message).toBe('cannot rotate: no Vault address: set vault.address in .keywarden.yml, or VAULT_ADDR; nothing was rotated');
+  });
+});
+
 describe('rotate: the documented minimal Vault policy', () => {
   it('is enough to check and rotate; without patch on metadata the rotation fails after the write and reports the new version', async () => {
     await seed();
