@@ -1,5 +1,5 @@
 /** .env validation end to end: file selection, drift, custom and broken schemas, bad input, no leaks. */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
@@ -268,5 +268,23 @@ describe('runValidate', () => {
     for (const f of result.findings) expect(ids.has(f.ruleId)).toBe(true);
     expect(result.rules.every((r) => r.check === 'validate')).toBe(true);
     for (const id of ['env-syntax-no-equals', 'env-drift-missing-key', 'env-vault-path-not-allowed', 'env-tracked-env-file']) expect(ids.has(id)).toBe(true);
+  });
+});
+
+describe('the example schema in schemas/env', () => {
+  it('compiles and catches what it describes', () => {
+    const { findings } = validateFixture({
+      committed: { 'schemas/env/web.schema.json': readFileSync(path.resolve('schemas/env/web-service.example.schema.json'), 'utf8') },
+      local: { 'web.env': envText({ APP_ENV: 'staging', PUBLIC_URL: 'http://127.0.0.1:3000', SESSION_SECRET: secret.hex(32), API_HOST: '0.0.0.0' }) },
+      config: { env: [{ files: 'web.env', schema: 'schemas/env/web.schema.json', production: true }] },
+      cleanup,
+    });
+    expect(where(findings)).toEqual([
+      'web.env:1 env-production-value',
+      'web.env:1 env-recommended-key',
+      'web.env:1 env-required-in-production',
+      'web.env:2 env-https-only',
+      'web.env:4 env-public-bind',
+    ]);
   });
 });
