@@ -22,7 +22,7 @@ function sinceText(state: Extract<SecretState, { kind: 'aged' }>): string {
 }
 
 /** The age findings for one secret: nothing when it is fresh. */
-export function ageFindings(ctx: RunContext, secret: RotationSecret, state: SecretState): Finding[] {
+function ageFindings(ctx: RunContext, secret: RotationSecret, state: SecretState): Finding[] {
   const what = describeSecret(secret);
   switch (state.kind) {
     case 'missing':
@@ -63,7 +63,7 @@ async function checkVaultSecret(ctx: RunContext, client: VaultClient, secret: Ro
 }
 
 /** The agent's view: is it refreshing from Vault, and how old is the token it uses? */
-export async function checkAgent(ctx: RunContext, secret: RotationSecret, fetchFn: FetchLike): Promise<Finding[]> {
+async function checkAgent(ctx: RunContext, secret: RotationSecret, fetchFn: FetchLike): Promise<Finding[]> {
   if (!secret.verify) return [];
   const what = describeSecret(secret);
   const reading = await readHealth(secret.verify.url, fetchFn);

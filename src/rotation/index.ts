@@ -7,7 +7,6 @@ import { rotate, type RotateOptions } from './rotate.js';
 export type { RotationDeps } from './deps.js';
 export type { RotateOptions, RotateSelection } from './rotate.js';
 export { ROTATION_RULES } from './rules.js';
-export { generateSecret } from './generate.js';
 
 /** Age of configured Vault secrets, their agents' health, and GitHub Actions secrets. */
 export async function runRotationCheck(ctx: RunContext, deps: Partial<RotationDeps> = {}): Promise<CheckResult> {

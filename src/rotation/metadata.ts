@@ -9,7 +9,7 @@ import { sha256Hex } from '../core/finding.js';
 
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 512;
-export const MAX_METADATA_KEYS = 64;
+const MAX_METADATA_KEYS = 64;
 
 const ROTATED_AT = 'keywarden.rotated-at.';
 const ROTATED_BY = 'keywarden.rotated-by.';
