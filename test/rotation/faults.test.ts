@@ -14,7 +14,7 @@ const PATH = 'prod/orchestrator';
 const DATA = `leyzen/data/${PATH}`;
 const METADATA = `leyzen/metadata/${PATH}`;
 const CONFIG = `vault:
-  timeout: 400ms
+  timeout: 1s
 rotation:
   secrets:
     - name: vault-pass
@@ -105,10 +105,10 @@ describe('rotate under Vault faults: the write', () => {
   });
 
   it('latency beyond the client timeout: read back, sent once more, and the late original is refused by check-and-set', async () => {
-    const run = await rotateWith([{ kind: 'latency', ms: 900, match: { method: 'POST', path: DATA } }]);
+    const run = await rotateWith([{ kind: 'latency', ms: 1500, match: { method: 'POST', path: DATA } }]);
     expect(expectHonestReport(run)).toBe('new');
     // The timed-out original arrives late with the same check-and-set value: Vault refuses it.
-    await sleep(700);
+    await sleep(800);
     const later = vault.readKvDirect('leyzen', PATH)!;
     expect(later).toMatchObject({ version: 2, data: { VAULT_PASS: run.newValue, OTHER: 'kept' } });
   });
