@@ -248,7 +248,8 @@ export function compileEnvSchema(cacheKey: string, schema: Record<string, unknow
   const cached = compiled.get(cacheKey);
   if (cached) return cached;
   ajvInstance ??= createAjv();
-  if (typeof schema.$id === 'string') ajvInstance.removeSchema(schema.$id);
+  // Two schema files may reuse an $id; the newest wins (never the draft-07 meta-schema itself).
+  if (typeof schema.$id === 'string' && !schema.$id.startsWith('http://json-schema.org/')) ajvInstance.removeSchema(schema.$id);
   const validate = ajvInstance.compile(schema);
   compiled.set(cacheKey, validate);
   return validate;
