@@ -185,7 +185,8 @@ function runRule(
     if (!span || secret === undefined || secret.length === 0) continue;
     const start = regionStart + span[0];
     const end = regionStart + span[1];
-    if (start >= acceptEnd) break;
+    // Accept by where the match begins: a key block's secret may start on a later line.
+    if (regionStart + m.index >= acceptEnd) break;
     // A match touching the cut end of a long line's window may be truncated; the next window has it whole.
     if (!c.multiline && regionEnd < lineEnd && end >= regionEnd) continue;
     const key = `${c.index}:${start}`;

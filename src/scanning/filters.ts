@@ -120,7 +120,7 @@ function isRepeatedOrSequential(value: string): boolean {
   if (/^(.)\1+$/.test(value)) return true;
   if (value.length >= 8 && new Set(value).size <= 2) return true;
   const lower = value.toLowerCase();
-  return lower.length >= 6 && ('0123456789'.includes(lower) || 'abcdefghijklmnopqrstuvwxyz'.includes(lower));
+  return lower.length >= 6 && ('01234567890123456789'.includes(lower) || 'abcdefghijklmnopqrstuvwxyz'.includes(lower));
 }
 
 /** True when a rule's match is not a real secret. */
