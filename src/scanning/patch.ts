@@ -82,7 +82,8 @@ export class PatchParser {
 
   private header(file: PatchFile, line: string): void {
     if (line.startsWith('+++ ')) {
-      const target = line.slice(4);
+      // Git ends names holding a space with a tab on this line.
+      const target = line.slice(4).replace(/\t$/, '');
       if (target !== '/dev/null') file.path = stripPrefix(unquotePath(target), 'b/');
     } else if (line.startsWith('new file mode') || line.startsWith('copy to ') || line.startsWith('rename to ')) {
       file.added = true;

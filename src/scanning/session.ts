@@ -2,7 +2,7 @@ import { makeFinding, type Finding } from '../core/finding.js';
 import type { RunContext } from '../core/context.js';
 import { scanText, type Match, type ScanTextOptions } from './engine.js';
 import { pathFilter } from './files.js';
-import { FILE_TOO_LARGE, FILE_UNREADABLE, findingsFor } from './findings.js';
+import { dropOverlaps, FILE_TOO_LARGE, FILE_UNREADABLE, findingsFor } from './findings.js';
 import type { SecretRule } from './rule.js';
 
 /** State shared by every mode while one scan runs: rules, limits, findings and counters. */
@@ -30,7 +30,7 @@ export class ScanSession {
     if (options.keep) matches = matches.filter(options.keep);
     if (matches.length === 0) return [];
     // The action hides found values from its log; short public defaults would only garble it.
-    for (const m of matches) if (m.rule.category !== 'default-credential' && m.secret.length >= 8) this.ctx.mask(m.secret);
+    for (const m of dropOverlaps(matches)) if (m.rule.category !== 'default-credential' && m.secret.length >= 8) this.ctx.mask(m.secret);
     const found = findingsFor(file, matches, options.commit);
     this.findings.push(...found);
     return found;
