@@ -38,7 +38,7 @@ export function recordedRotation(customMetadata: Record<string, string>, key: st
 
 export type RotationReason = 'due' | 'all' | 'manual';
 
-/** Who rotated: the workflow and run from the Actions environment, and why. */
+/** Who rotated: the workflow and run from the Actions environment, and why; always valid JSON within 512 characters. */
 export function rotatedByValue(env: NodeJS.ProcessEnv, reason: RotationReason): string {
   const who: Record<string, string> = { reason };
   if (env.GITHUB_WORKFLOW) who.workflow = env.GITHUB_WORKFLOW.slice(0, 200);
@@ -46,7 +46,12 @@ export function rotatedByValue(env: NodeJS.ProcessEnv, reason: RotationReason): 
   if (env.GITHUB_RUN_ATTEMPT) who.attempt = env.GITHUB_RUN_ATTEMPT.slice(0, 10);
   if (env.GITHUB_ACTOR) who.actor = env.GITHUB_ACTOR.slice(0, 100);
   if (env.GITHUB_REPOSITORY) who.repository = env.GITHUB_REPOSITORY.slice(0, 140);
-  return JSON.stringify(who).slice(0, MAX_VALUE_LENGTH);
+  // Escaping can lengthen long names: drop the least useful fields until it fits rather than cut JSON.
+  for (const field of ['repository', 'actor', 'workflow']) {
+    if (JSON.stringify(who).length <= MAX_VALUE_LENGTH) break;
+    delete who[field];
+  }
+  return JSON.stringify(who);
 }
 
 /**
