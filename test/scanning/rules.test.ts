@@ -1,33 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { minimatch } from 'minimatch';
 import type { SecretRule } from '../../src/scanning/rule.js';
 import { RULES } from '../../src/scanning/rules/index.js';
+import { scanText } from '../../src/scanning/engine.js';
 
-function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= (n / value.length) * Math.log2(n / value.length);
-  return bits;
-}
-
-/** The rule's own checks (path scope, regex, allow list, entropy, confirm), applied the way the engine applies them. */
+/** Secrets a rule reports in a sample, through the real engine (prefilter, regex, checks, global filters). */
 function secretsFound(rule: SecretRule, file: string, text: string): string[] {
-  if (rule.paths && !rule.paths.some((glob) => minimatch(file, glob, { dot: true }))) return [];
-  const regex = new RegExp(rule.pattern.source, rule.pattern.flags + 'g');
-  const found: string[] = [];
-  for (const match of text.matchAll(regex)) {
-    const secret = match.groups?.secret;
-    if (secret === undefined) continue;
-    if (rule.allow?.some((allowed) => allowed.test(secret))) continue;
-    if (rule.minEntropy !== undefined && entropy(secret) < rule.minEntropy) continue;
-    const lineStart = text.lastIndexOf('\n', match.index) + 1;
-    const lineEnd = text.indexOf('\n', match.index);
-    const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
-    if (rule.confirm && !rule.confirm({ secret, groups: { ...match.groups }, line, file })) continue;
-    found.push(secret);
-  }
-  return found;
+  return scanText(text, file, [rule]).map((match) => match.secret);
 }
 
 describe('rule table', () => {

@@ -1,10 +1,18 @@
 import type { SecretRule } from '../rule.js';
+import { aiRules } from './ai.js';
 import { awsRules } from './aws.js';
 import { azureRules } from './azure.js';
+import { cloudRules } from './cloud.js';
+import { connectionStringRules } from './connection-strings.js';
+import { credentialFileRules } from './credential-files.js';
+import { defaultCredentialRules } from './default-credentials.js';
 import { dockerRules } from './docker.js';
+import { genericRules } from './generic.js';
 import { githubRules } from './github.js';
 import { gitlabRules } from './gitlab.js';
 import { googleRules } from './google.js';
+import { jwtRules } from './jwt.js';
+import { messagingRules } from './messaging.js';
 import { npmRules } from './npm.js';
 import { privateKeyRules } from './private-keys.js';
 import { pypiRules } from './pypi.js';
@@ -12,7 +20,7 @@ import { slackRules } from './slack.js';
 import { stripeRules } from './stripe.js';
 import { vaultRules } from './vault.js';
 
-/** Every secret and default-credential rule, one file per provider family. */
+/** Every secret and default-credential rule, one file per provider family; specific rules before generic ones. */
 export const RULES: SecretRule[] = [
   ...awsRules,
   ...githubRules,
@@ -26,4 +34,12 @@ export const RULES: SecretRule[] = [
   ...npmRules,
   ...pypiRules,
   ...dockerRules,
+  ...messagingRules,
+  ...aiRules,
+  ...cloudRules,
+  ...jwtRules,
+  ...connectionStringRules,
+  ...credentialFileRules,
+  ...genericRules,
+  ...defaultCredentialRules,
 ];

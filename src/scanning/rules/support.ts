@@ -22,9 +22,13 @@ export function random(charset: string, length: number): string {
 
 /** Random string that is guaranteed to mix the character classes of `charset` (looks like a real key). */
 export function mixed(charset: string, length: number): string {
+  const wantsDigit = /[0-9]/.test(charset);
   for (;;) {
     const value = random(charset, length);
-    if (/[0-9]/.test(value) && /[A-Za-z]/.test(value)) return value;
+    // The engine's global filters drop values holding placeholder words (`xxxx`, `test`, …); a sample
+    // must not fail on that one-in-thousands coincidence.
+    if (/x{4}|test|fake|mock|dummy|sample|example/i.test(value)) continue;
+    if ((!wantsDigit || /[0-9]/.test(value)) && /[A-Za-z]/.test(value)) return value;
   }
 }
 
@@ -94,14 +98,19 @@ export function sample(file: string, text: string): Sample {
 
 /**
  * A token regex written as an emulated atomic group: the lookahead captures the whole token, then one
- * character is consumed. Once the lookahead matched, the engine never backtracks into it, so a failed
+ * character is consumed (`.`: a token never starts with a line break, and the engine treats `[\s\S]` as
+ * a multi-line rule). Once the lookahead matched, the engine never backtracks into it, so a failed
  * attempt costs at most one pass over the token — this is what keeps every rule linear-time (and is
  * what redos-detector verifies in test/scanning/rules-redos.test.ts).
- * `boundary` is a character-class body: the token may not touch those characters on either side.
+ * `boundary` is a character-class body: the token may not touch those characters (`before`: on its left).
  */
-export function tokenPattern(token: string, boundary = 'A-Za-z0-9_', flags = ''): RegExp {
-  return new RegExp(`(?<![${boundary}])(?=(?<secret>${token})(?![${boundary}]))[\\s\\S]`, flags);
+export function tokenPattern(token: string, boundary = 'A-Za-z0-9_', flags = '', before = boundary): RegExp {
+  return new RegExp(`(?<![${before}])(?=(?<secret>${token})(?![${boundary}])).`, flags);
 }
 
-/** `key` → value glue shared by context rules: `=`, `:`, `:=`, `=>`, optional quotes around the key end and the value start. */
-export const ASSIGN = `["']?[ \\t]{0,4}[:=]{1,2}>?[ \\t]{0,4}["']?`;
+/**
+ * `key` → value glue shared by context rules: up to 6 spaces or quotes, 1–3 of `:`, `=`, `>`
+ * (`=`, `:`, `:=`, `=>`, `==`, an XML element's `>`), up to 6 spaces or quotes. Comparisons are
+ * told apart later, in `confirm`. Kept to two classes so redos-detector can prove it linear.
+ */
+export const ASSIGN = `[ \\t"']{0,6}[:=>]{1,3}[ \\t"']{0,6}`;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { assignmentOf, isPlaceholder, isReference } from '../../src/scanning/rules/context.js';
+
+describe('assignmentOf', () => {
+  const cases: [string, string, { key: string; quoted: boolean; comparison: boolean }][] = [
+    ['DB_PASSWORD=abc123xyz', 'abc123xyz', { key: 'DB_PASSWORD', quoted: false, comparison: false }],
+    ['  password: "abc123xyz"', 'abc123xyz', { key: 'password', quoted: true, comparison: false }],
+    ['if password == "abc"', 'abc', { key: 'password', quoted: true, comparison: true }],
+    ["'password' => 'secretval'", 'secretval', { key: 'password', quoted: true, comparison: false }],
+    ['<password>admin</password>', 'admin', { key: 'password', quoted: false, comparison: false }],
+    ['user.password = password', 'password', { key: 'user.password', quoted: false, comparison: false }],
+    ['{"password":"s3cret"}', 's3cret', { key: 'password', quoted: true, comparison: false }],
+    ['spring.datasource.password=root', 'root', { key: 'spring.datasource.password', quoted: false, comparison: false }],
+    ['if (pw !== "admin")', 'admin', { key: 'pw', quoted: true, comparison: true }],
+    ['password := "hunter22"', 'hunter22', { key: 'password', quoted: true, comparison: false }],
+  ];
+  for (const [line, value, expected] of cases) {
+    it(line, () => expect(assignmentOf(line, value)).toEqual(expected));
+  }
+});
+
+describe('value classifiers', () => {
+  it('recognises references', () => {
+    for (const value of ['${DB_PASSWORD}', '$DB_PASSWORD', '{{ .Values.password }}', 'process.env.PASSWORD', 'os.environ["X"]', 'var.db_password']) {
+      expect(isReference(value), value).toBe(true);
+    }
+    expect(isReference('s3cr3t-Value')).toBe(false);
+  });
+  it('recognises placeholders', () => {
+    for (const value of ['<password>', 'your_password_here', 'xxxxxxxx', '********', 'REPLACE_ME', 'TODO', '...']) {
+      expect(isPlaceholder(value), value).toBe(true);
+    }
+    expect(isPlaceholder('Tr0ub4dor&3')).toBe(false);
+  });
+});
