@@ -35,11 +35,17 @@ export const LONG_LINE = 20_000;
 const WINDOW_LEAD = 4_096;
 /** How far past its first line a multi-line rule (a key block) may reach. */
 const MULTILINE_SPAN = 32_768;
+/** The empty group marking where a multi-line rule's own match begins. */
+const MATCH_START = 'keywardenMatchStart';
 
 interface CompiledRule {
   rule: SecretRule;
   index: number;
-  /** The rule's pattern with `g` (iterate) and `d` (group positions) added. */
+  /**
+   * The rule's pattern with `d` (group positions) added, and `g` to iterate. A multi-line rule is
+   * wrapped as sticky `[^\n]*?(?<AT>)(?:pattern)`, so its match must begin on the keyword's line:
+   * a failed search then costs that line, not the whole span the pattern may reach into.
+   */
   regex: RegExp;
   multiline: boolean;
   paths?: { match(file: string): boolean }[];
@@ -71,7 +77,9 @@ function compile(rules: SecretRule[]): CompiledRuleSet {
   const compiled: CompiledRule[] = rules.map((rule, index) => ({
     rule,
     index,
-    regex: new RegExp(rule.pattern.source, rule.pattern.flags.replace(/[gyd]/g, '') + 'gd'),
+    regex: spansLines(rule)
+      ? new RegExp(`[^\\n]*?(?<${MATCH_START}>)(?:${rule.pattern.source})`, rule.pattern.flags.replace(/[gyd]/g, '') + 'yd')
+      : new RegExp(rule.pattern.source, rule.pattern.flags.replace(/[gyd]/g, '') + 'gd'),
     multiline: spansLines(rule),
     paths: rule.paths?.map((glob) => {
       const matcher = new minimatch.Minimatch(glob, { dot: true, matchBase: !glob.includes('/') });
@@ -176,17 +184,24 @@ function runRule(
 ): void {
   const region = text.slice(regionStart, regionEnd);
   const regex = c.regex;
+  const firstLineEnd = acceptEnd - regionStart;
   regex.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = regex.exec(region)) !== null) {
-    if (m[0].length === 0) regex.lastIndex++;
+    const begin = c.multiline ? m.indices!.groups![MATCH_START]![0] : m.index;
+    // Accept by where the match begins: a key block's secret may start on a later line.
+    if (begin >= firstLineEnd) break;
+    if (c.multiline) {
+      if (begin + 1 > firstLineEnd) break;
+      regex.lastIndex = begin + 1;
+    } else if (m[0].length === 0) {
+      regex.lastIndex++;
+    }
     const span = m.indices?.groups?.secret;
     const secret = m.groups?.secret;
     if (!span || secret === undefined || secret.length === 0) continue;
     const start = regionStart + span[0];
     const end = regionStart + span[1];
-    // Accept by where the match begins: a key block's secret may start on a later line.
-    if (regionStart + m.index >= acceptEnd) break;
     // A match touching the cut end of a long line's window may be truncated; the next window has it whole.
     if (!c.multiline && regionEnd < lineEnd && end >= regionEnd) continue;
     const key = `${c.index}:${start}`;
@@ -195,7 +210,7 @@ function runRule(
     const rule = c.rule;
     if (rule.allow?.some((allowed) => allowed.test(secret))) continue;
     if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
-    const groups = { ...m.groups };
+    const { [MATCH_START]: _marker, ...groups } = m.groups ?? {};
     if (rule.confirm) {
       const lineStart = text.lastIndexOf('\n', start) + 1;
       const nl = text.indexOf('\n', start);
