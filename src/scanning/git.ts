@@ -87,6 +87,15 @@ export async function resolveCommit(dir: string, ref: string, role: string): Pro
   }
 }
 
+export async function commitExists(dir: string, ref: string): Promise<boolean> {
+  try {
+    await gitText(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function mergeBase(dir: string, base: string, head: string): Promise<string> {
   try {
     return (await gitText(dir, ['merge-base', base, head])).trim();

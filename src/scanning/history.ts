@@ -1,6 +1,6 @@
 import { committedFileFindings } from './committed-files.js';
 import { looksMinified, skipReason } from './filters.js';
-import { gitLines, isShallow, resolveCommit, SHALLOW_HINT } from './git.js';
+import { commitExists, gitLines, isShallow, resolveCommit, SHALLOW_HINT } from './git.js';
 import { UserError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { COMMIT_MARK, PatchParser, type PatchFile } from './patch.js';
@@ -9,8 +9,8 @@ import type { ScanSession } from './session.js';
 /** Which commits a history scan reads. */
 export type HistoryTarget =
   | { kind: 'all' }
-  /** Commits in `after` but not in `before` (a push). */
-  | { kind: 'range'; before: string; after: string }
+  /** Commits in `after` but not in `before` (a push to `branch`). */
+  | { kind: 'range'; before: string; after: string; branch?: string }
   /** A new branch: commits of `after` that no other branch (local or remote) holds. */
   | { kind: 'new-branch'; after: string; branch: string };
 
@@ -78,8 +78,12 @@ async function revisionsFor(root: string, target: HistoryTarget): Promise<{ revs
     return { revs: ['--all'], description: 'all commits of all refs' };
   }
   if (target.kind === 'range') {
-    const before = await resolveCommit(root, target.before, 'push base');
     const after = await resolveCommit(root, target.after, 'pushed commit');
+    if (target.branch && !(await isShallow(root)) && !(await commitExists(root, target.before))) {
+      // A force push: the old tip is gone from a full clone, so scan what no other branch has.
+      return revisionsFor(root, { kind: 'new-branch', after, branch: target.branch });
+    }
+    const before = await resolveCommit(root, target.before, 'push base');
     return { revs: [`${before}..${after}`], description: `commits ${before.slice(0, 12)}..${after.slice(0, 12)}` };
   }
   if (await isShallow(root)) throw new UserError(`a new branch is scanned against every other branch: ${SHALLOW_HINT}`);

@@ -68,12 +68,13 @@ function planAuto(ctx: RunContext, options: ScanOptions): ScanPlan {
     const after = sha(payload.after);
     if (!after || !before) return { mode: 'tree' };
     if (ZERO_SHA.test(after)) return { mode: 'none', reason: 'the push deleted a branch or tag' };
+    const ref = typeof payload.ref === 'string' ? payload.ref : '';
+    const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
     if (ZERO_SHA.test(before)) {
-      const ref = typeof payload.ref === 'string' ? payload.ref : '';
-      if (!ref.startsWith('refs/heads/')) return { mode: 'tree' };
-      return { mode: 'history', target: { kind: 'new-branch', after, branch: ref.slice('refs/heads/'.length) } };
+      // A new branch brings its own commits; for a new tag the tree is the safe choice.
+      return branch ? { mode: 'history', target: { kind: 'new-branch', after, branch } } : { mode: 'tree' };
     }
-    return { mode: 'history', target: { kind: 'range', before, after } };
+    return { mode: 'history', target: { kind: 'range', before, after, ...(branch ? { branch } : {}) } };
   }
   return { mode: 'tree' };
 }

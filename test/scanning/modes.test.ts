@@ -193,6 +193,17 @@ describe('auto mode', () => {
     expect(logs[0]).toContain('commits of new branch feature/new not on any other branch (1 commits)');
   });
 
+  it('after a force push whose old tip is gone, scans the commits no other branch has', async () => {
+    const r = repo();
+    r.commit('base', { 'a.ts': `t = "${demoToken()}"\n` });
+    r.git('checkout', '-q', '-b', 'topic');
+    const mine = r.commit('rewritten', { 'b.ts': `t = "${demoToken()}"\n` });
+    r.git('checkout', '-q', 'main');
+    const gone = 'f'.repeat(40);
+    const event = { name: 'push', payload: { ref: 'refs/heads/topic', before: gone, after: mine } };
+    expect((await scan(r.dir, { mode: 'auto' }, event)).findings.map((f) => [f.file, f.commit])).toEqual([['b.ts', mine]]);
+  });
+
   it('does nothing for a deleted branch and scans the tree for other events or the CLI', () => {
     const { ctx } = scanContext(tempDir(), { event: { name: 'push', payload: { ref: 'refs/heads/x', before: 'a'.repeat(40), after: ZERO } } });
     expect(planScan(ctx, { mode: 'auto' })).toMatchObject({ mode: 'none' });
