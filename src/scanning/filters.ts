@@ -104,6 +104,7 @@ const REFERENCES: RegExp[] = [
 const SOFT_PLACEHOLDERS: RegExp[] = [
   /change[_-]?me|change[_-]?it|change[_-]?this/i,
   /(?:^|[^a-z])(?:example|dummy|sample|fake|test|placeholder|mock)/i,
+  /[a-z](?:Example|Dummy|Sample|Fake|Test|Placeholder|Mock)/,
   /^(?:password|passwd|secret|token|api[_-]?key|key|value|string|foo|bar|baz|qux|abc|xyz)s?\d{0,3}$/i,
   /^(?:\d+|[a-z]+)$/i,
 ];
@@ -134,11 +135,11 @@ export function isFalsePositive(input: FilterInput): boolean {
   if (isKubernetesReference(input)) return true;
   if (rule.category !== 'private-key' && isPublicMaterial(input)) return true;
   if (defaultCredential) return false;
-  if (SOFT_PLACEHOLDERS.slice(0, 3).some((re) => re.test(secret))) return true;
+  if (SOFT_PLACEHOLDERS.slice(0, 4).some((re) => re.test(secret))) return true;
   if (isRepeatedOrSequential(secret)) return true;
   if (rule.category === 'generic-secret' && isHashOrId(input)) return true;
   // In a template or doc a word-like or single-class value (`mypassword`, `12345678`) is a placeholder.
-  if (kind !== 'code' && (SOFT_PLACEHOLDERS[3]!.test(secret) || /^[A-Za-z_-]+$/.test(secret))) return true;
+  if (kind !== 'code' && (SOFT_PLACEHOLDERS[4]!.test(secret) || /^[A-Za-z_-]+$/.test(secret))) return true;
   return false;
 }
 

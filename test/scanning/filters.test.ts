@@ -29,6 +29,7 @@ describe('placeholders and references', () => {
     'fake_password_123',
     'test-password-987',
     'samplePassword9',
+    'myFakeToken42x',
     'aaaaaaaaaaaaaaaa',
     'abababababababab',
     '1234567890',

@@ -150,6 +150,19 @@ describe('history mode', () => {
   });
 });
 
+describe('a subfolder of a repository', () => {
+  it('scans only the subfolder and reports paths relative to it, in every mode', async () => {
+    const r = repo();
+    r.commit('base', { 'README.txt': 'x\n' });
+    r.git('checkout', '-q', '-b', 'feature');
+    r.commit('both', { 'app/src/a.ts': `t = "${demoToken()}"\n`, 'other/b.ts': `t = "${demoToken()}"\n` });
+    const app = path.join(r.dir, 'app');
+    for (const options of [{ mode: 'tree' }, { mode: 'diff', base: 'main', head: 'feature' }, { mode: 'history' }] as ScanOptions[]) {
+      expect((await scan(app, options)).findings.map((f) => f.file), options.mode).toEqual(['src/a.ts']);
+    }
+  });
+});
+
 describe('auto mode', () => {
   function pullRequest(base: string, head: string): EventInfo {
     return { name: 'pull_request', payload: { pull_request: { base: { sha: base }, head: { sha: head } } } };
