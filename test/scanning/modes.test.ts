@@ -143,6 +143,15 @@ describe('history mode', () => {
     expect(findings[0]!.message).toBe(`Committed .env file: .env.production is added in commit ${added.slice(0, 12)}`);
   });
 
+  it('streams long lines of multi-byte characters across pipe chunks intact', async () => {
+    const r = repo();
+    const token = demoToken();
+    const line = `${'ü€'.repeat(70_000)} t="${token}"`;
+    r.commit('init', { 'data.txt': `first\n${line}\n` });
+    const [finding] = (await scan(r.dir, { mode: 'history' })).findings;
+    expect(finding).toMatchObject({ file: 'data.txt', startLine: 2, startColumn: line.indexOf(token) + 1 });
+  });
+
   it('handles paths with spaces and non-ASCII characters', async () => {
     const r = repo();
     r.commit('init', { 'dir with space/ünï "q".ts': `t = "${demoToken()}"\n` });
