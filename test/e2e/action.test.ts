@@ -1,16 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checksummedToken } from '../../src/scanning/rules/support.js';
 import { GitRepo, tempDir } from '../support/git-repo.js';
 import { parseGithubOutput, runAction, type Ran } from '../support/run-built.js';
 
-/** A classic-format GitHub token body with a random payload, assembled at run time. */
-function fakeGithubToken(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const body = [...randomBytes(36)].map((b) => alphabet[b % alphabet.length]).join('');
-  return ['gh', 'p_', body].join('');
-}
+/** A classic GitHub token with a random body and a valid CRC32 checksum, assembled at run time. */
+const fakeGithubToken = (): string => checksummedToken(['gh', 'p_'].join(''));
 
 /** Runs the built action on a repo for an event, the way the runner does, and collects its files. */
 function runOnEvent(repo: GitRepo, eventName: string, payload: object, inputs: Record<string, string> = {}) {
@@ -76,7 +72,8 @@ describe('the built action on a pull_request event', () => {
     expect(ran.stdout).toMatch(/::error::keywarden found \d+ findings? at or above "error"/);
 
     expect(Number(outputs.findings)).toBeGreaterThanOrEqual(3);
-    expect(Number(outputs.errors)).toBeGreaterThanOrEqual(3);
+    expect(Number(outputs.errors)).toBeGreaterThanOrEqual(2);
+    expect(Number(outputs.warnings)).toBeGreaterThanOrEqual(1);
     expect(outputs['sarif-file']).toBe(path.join(repo.dir, 'keywarden.sarif'));
     expect(outputs.report).toBe(path.join(repo.dir, 'keywarden.json'));
 
@@ -91,8 +88,10 @@ describe('the built action on a pull_request event', () => {
     expect(summary).toContain('keywarden');
     expect(summary).toContain(`https://github.com/acme/widgets/blob/${head}/.env#L`);
 
-    // Nothing the action wrote holds the token.
-    for (const text of [ran.stdout, ran.stderr, summary, readFileSync(outputs['sarif-file']!, 'utf8'), readFileSync(outputs.report!, 'utf8')]) {
+    // Nothing the action wrote holds the token. `::add-mask::` lines are consumed by the runner
+    // (never shown) and make it hide the value if a later step prints it.
+    const shownLog = ran.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    for (const text of [shownLog, ran.stderr, summary, readFileSync(outputs['sarif-file']!, 'utf8'), readFileSync(outputs.report!, 'utf8')]) {
       expect(text).not.toContain(token);
       expect(text).not.toContain(token.slice(4));
     }
