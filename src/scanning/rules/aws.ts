@@ -1,5 +1,5 @@
 import type { SecretRule } from '../rule.js';
-import { ASSIGN, BASE32, BASE64, DIGITS, HEX, random, sample, tokenPattern } from './support.js';
+import { ASSIGN, BASE32, BASE64, DIGITS, HEX, mixed, random, sample, tokenPattern } from './support.js';
 
 const accessKeyId = (): string => 'AKIA' + random(BASE32, 16);
 const secretKey = (): string => random(BASE64, 40);
@@ -68,7 +68,7 @@ export const awsRules: SecretRule[] = [
     minEntropy: 4.5,
     remediation: 'Revoke the session (deny tokens issued before now on the role) and stop committing temporary credentials.',
     samples: {
-      positive: () => [sample('.aws/credentials', `aws_session_token = IQoJb3JpZ2luX2VjE${random(BASE64, 300)}`)],
+      positive: () => [sample('.aws/credentials', `aws_session_token = IQoJb3JpZ2luX2VjE${mixed(BASE64, 300)}`)],
       negative: () => [sample('.env', 'AWS_SESSION_TOKEN=${AWS_SESSION_TOKEN}')],
     },
   },

@@ -42,7 +42,13 @@ const CREDENTIAL_KEY = /(?:passw(?:or)?d|pass|pwd|secret|token|credentials?)$|(?
 /** UI strings and translations: `password: Password` there is a label. */
 const LABEL_FILE = /(?:^|\/)(?:locales?|i18n|lang|langs|translations?|messages)\/|\.(?:po|pot|xlf|xliff|resx|strings)$/i;
 
-const isDefault = (value: string): boolean => DEFAULT_PASSWORDS.has(value);
+/** `config.sample.yml`, `settings.example.json`, `app.template.env`: templates whose defaults readers replace. */
+const TEMPLATE_NAME = /(?:^|[._-])(?:example|sample|template|tmpl|dist)\.[^/]+$/i;
+
+const isTemplate = (file: string): boolean => TEMPLATE_NAME.test(file.slice(file.lastIndexOf('/') + 1));
+
+/** A known default, in a real configuration file (the engine also drops templates and docs). */
+const isDefaultIn = (value: string, file: string): boolean => DEFAULT_PASSWORDS.has(value) && !isTemplate(file);
 
 function credentialKey(key: string): boolean {
   return CREDENTIAL_KEY.test(key) && !NON_SECRET_KEY.test(key);
@@ -50,7 +56,7 @@ function credentialKey(key: string): boolean {
 
 /** A default value assigned to a credential key as a literal (in code, only quoted literals count). */
 function defaultAssignment(match: RuleMatch): boolean {
-  if (!isDefault(match.secret) || LABEL_FILE.test(match.file)) return false;
+  if (!isDefaultIn(match.secret, match.file) || LABEL_FILE.test(match.file)) return false;
   const assignment = assignmentOf(match.line, match.secret);
   if (!assignment || assignment.comparison || !credentialKey(assignment.key)) return false;
   return !isCodeFile(match.file) || assignment.quoted;
@@ -103,6 +109,7 @@ export const defaultCredentialRules: SecretRule[] = [
         sample('docker-compose.yml', '      POSTGRES_PASSWORD_FILE: /run/secrets/db_password'),
         sample('docker-compose.yml', '      MINIO_ROOT_USER: minioadmin'),
         sample('src/form.tsx', '<input type="password" name="password" />'),
+        sample('config/app.sample.yml', '  password: admin'),
       ],
     },
   },
@@ -114,7 +121,7 @@ export const defaultCredentialRules: SecretRule[] = [
     category: 'default-credential',
     keywords: ['pass', 'pwd', 'secret', 'token'],
     pattern: /(?:passw(?:or)?d|pass|pwd|secret|token)(?=[A-Za-z0-9_]{0,30}["']?[ \t]*\r?\n[ \t]{1,40}value:[ \t"']{1,6}(?<secret>[^\s"']{1,40}))/i,
-    confirm: (match) => isDefault(match.secret),
+    confirm: (match) => isDefaultIn(match.secret, match.file),
     remediation,
     samples: {
       positive: () => [
@@ -140,7 +147,7 @@ export const defaultCredentialRules: SecretRule[] = [
       const user = match.groups.user ?? '';
       // `user:password@` and `username:pass@` are how docs write "your credentials here".
       if (/^(?:user(?:name)?|login|name|usr)$/i.test(user) && /^(?:pass(?:word)?|pwd|secret)$/i.test(match.secret)) return false;
-      return isDefault(match.secret) || (user.length > 0 && match.secret === user);
+      return isDefaultIn(match.secret, match.file) || (user.length > 0 && match.secret === user && !isTemplate(match.file));
     },
     remediation,
     samples: {
@@ -167,7 +174,7 @@ export const defaultCredentialRules: SecretRule[] = [
     category: 'default-credential',
     keywords: ['${'],
     pattern: /\$\{(?=(?<key>[A-Za-z_][A-Za-z0-9_]{0,60}):?[-=](?<secret>[^}\s]{1,40})\})/,
-    confirm: (match) => credentialKey(match.groups.key ?? '') && isDefault(match.secret),
+    confirm: (match) => credentialKey(match.groups.key ?? '') && isDefaultIn(match.secret, match.file),
     remediation: 'Drop the fallback and fail when the variable is unset: `${DB_PASSWORD:?DB_PASSWORD is required}`.',
     samples: {
       positive: () => [
@@ -209,7 +216,7 @@ export const defaultCredentialRules: SecretRule[] = [
     category: 'default-credential',
     keywords: ['pass', 'pwd'],
     pattern: /(?:passw(?:or)?d|pass|pwd)(?=[A-Za-z0-9_.-]{0,30}(?:>|"[ \t]{1,4}value=")(?<secret>[^<"\s]{1,40})(?:<\/|"))/i,
-    confirm: (match) => isDefault(match.secret),
+    confirm: (match) => isDefaultIn(match.secret, match.file),
     remediation,
     samples: {
       positive: () => [
@@ -232,7 +239,7 @@ export const defaultCredentialRules: SecretRule[] = [
     keywords: ['pass', 'pwd', 'masterauth'],
     // Only the space-separated form: `--password=admin` is an assignment, reported by the env-assignment rule.
     pattern: /(?:passwd|password|pass|pwd|requirepass|masterauth)(?=[ \t]{1,4}["']?(?<secret>[^\s"'`=-][^\s"'`]{0,39})(?![^\s"'`]))/,
-    confirm: (match) => isDefault(match.secret) && flagOrDirective(match),
+    confirm: (match) => isDefaultIn(match.secret, match.file) && flagOrDirective(match),
     remediation,
     samples: {
       positive: () => [
