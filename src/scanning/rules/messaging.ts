@@ -1,7 +1,7 @@
 import type { SecretRule } from '../rule.js';
 import { ASSIGN, BASE62, BASE64URL, DIGITS, HEX, mixed, random, sample, tokenPattern } from './support.js';
 
-const botId = (): string => String(1 + Number(random('123456789', 1))) + random(DIGITS, 9);
+const botId = (): string => random('123456789', 1) + random(DIGITS, 9);
 
 export const messagingRules: SecretRule[] = [
   {
