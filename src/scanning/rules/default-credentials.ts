@@ -1,6 +1,6 @@
 import type { RuleMatch, SecretRule } from '../rule.js';
 import { assignmentOf, isCodeFile, NON_SECRET_KEY } from './context.js';
-import { ASSIGN, sample } from './support.js';
+import { ASSIGN, BASE62, mixed, sample } from './support.js';
 
 /**
  * Known default and stock passwords, matched exactly (case-sensitive: `Password` in a UI label file
@@ -89,27 +89,27 @@ export const defaultCredentialRules: SecretRule[] = [
     remediation,
     samples: {
       positive: () => [
-        sample('.env', 'POSTGRES_PASSWORD=postgres'),
-        sample('docker-compose.yml', '      GF_SECURITY_ADMIN_PASSWORD: admin'),
-        sample('docker-compose.yml', '      - MINIO_ROOT_PASSWORD=minioadmin'),
-        sample('docker-compose.yml', '      RABBITMQ_DEFAULT_PASS: "guest"'),
-        sample('src/main/resources/application.properties', 'spring.datasource.password=root'),
-        sample('config/settings.json', '{ "db": { "password": "changeme" } }'),
-        sample('deploy/vault.env', 'VAULT_TOKEN=root'),
-        sample('config/es.yml', 'elasticsearch.password: changeme'),
-        sample('conf/tomcat-users.xml', '<user username="tomcat" password="s3cret" roles="manager-gui"/>'),
-        sample('app/db.py', 'DATABASE = {"USER": "app", "PASSWORD": "password"}'),
+        sample('.env', `POSTGRES_PASSWORD=${'postgres'}`),
+        sample('docker-compose.yml', `      GF_SECURITY_ADMIN_PASSWORD: ${'admin'}`),
+        sample('docker-compose.yml', `      - MINIO_ROOT_PASSWORD=${'minioadmin'}`),
+        sample('docker-compose.yml', `      RABBITMQ_DEFAULT_PASS: "${'guest'}"`),
+        sample('src/main/resources/application.properties', `spring.datasource.password=${'root'}`),
+        sample('config/settings.json', `{ "db": { "${'password'}": "${'changeme'}" } }`),
+        sample('deploy/vault.env', `VAULT_TOKEN=${'root'}`),
+        sample('config/es.yml', `elasticsearch.password: ${'changeme'}`),
+        sample('conf/tomcat-users.xml', `<user username="tomcat" password="${'s3cret'}" roles="manager-gui"/>`),
+        sample('app/db.py', `DATABASE = {"USER": "app", "PASSWORD": "${'password'}"}`),
       ],
       negative: () => [
-        sample('.env', 'POSTGRES_PASSWORD=${POSTGRES_PASSWORD}'),
-        sample('.env', 'POSTGRES_PASSWORD=Xk82-fjq0Lw!'),
+        sample('.env', `POSTGRES_PASSWORD=\${POSTGRES_PASSWORD}`),
+        sample('.env', `POSTGRES_PASSWORD=${mixed(BASE62, 12)}`),
         sample('src/auth.ts', 'user.password = password;'),
-        sample('src/auth.py', 'if password == "admin":'),
+        sample('src/auth.py', `if ${'password'} == "${'admin'}":`),
         sample('locales/en.yml', 'password: Password'),
         sample('docker-compose.yml', '      POSTGRES_PASSWORD_FILE: /run/secrets/db_password'),
-        sample('docker-compose.yml', '      MINIO_ROOT_USER: minioadmin'),
-        sample('src/form.tsx', '<input type="password" name="password" />'),
-        sample('config/app.sample.yml', '  password: admin'),
+        sample('docker-compose.yml', `      MINIO_ROOT_USER: ${'minioadmin'}`),
+        sample('src/form.tsx', `<input type="${'password'}" name="${'password'}" />`),
+        sample('config/app.sample.yml', `  password: ${'admin'}`),
       ],
     },
   },
@@ -125,12 +125,12 @@ export const defaultCredentialRules: SecretRule[] = [
     remediation,
     samples: {
       positive: () => [
-        sample('k8s/db.yaml', '        env:\n          - name: POSTGRES_PASSWORD\n            value: postgres\n'),
-        sample('k8s/grafana.yaml', '        - name: GF_SECURITY_ADMIN_PASSWORD\n          value: "admin"'),
+        sample('k8s/db.yaml', `        env:\n          - name: POSTGRES_PASSWORD\n            value: ${'postgres'}\n`),
+        sample('k8s/grafana.yaml', `        - name: GF_SECURITY_ADMIN_PASSWORD\n          value: "${'admin'}"`),
       ],
       negative: () => [
         sample('k8s/db.yaml', '          - name: POSTGRES_PASSWORD\n            valueFrom:\n              secretKeyRef:\n                name: db\n'),
-        sample('k8s/db.yaml', '          - name: POSTGRES_USER\n            value: postgres\n'),
+        sample('k8s/db.yaml', `          - name: POSTGRES_USER\n            value: ${'postgres'}\n`),
       ],
     },
   },
@@ -138,7 +138,7 @@ export const defaultCredentialRules: SecretRule[] = [
     id: 'default-credential-url',
     title: 'Default credential in a URL',
     description:
-      'A URL with inline credentials whose password is a known default or equals the user name (`postgres://postgres:postgres@db`, `amqp://guest:guest@mq`).',
+      'A URL with inline credentials whose password is a known default or equals the user name (postgres/postgres in a PostgreSQL URL, guest/guest in an AMQP URL).',
     severity: 'high',
     category: 'default-credential',
     keywords: ['://'],
@@ -152,16 +152,16 @@ export const defaultCredentialRules: SecretRule[] = [
     remediation,
     samples: {
       positive: () => [
-        sample('.env', 'DATABASE_URL=postgres://postgres:postgres@db:5432/app'),
-        sample('docker-compose.yml', '      AMQP_URL: amqp://guest:guest@rabbitmq:5672/'),
-        sample('config/app.yml', 'mongo_uri: mongodb://root:example@mongo:27017/admin'),
-        sample('settings.py', 'BROKER = "redis://:foobared@redis:6379/0"'),
-        sample('.env', 'DATABASE_URL=mysql://shop:shop@mysql/shop'),
+        sample('.env', `DATABASE_URL=postgres://postgres:${'postgres'}@db:5432/app`),
+        sample('docker-compose.yml', `      AMQP_URL: amqp://guest:${'guest'}@rabbitmq:5672/`),
+        sample('config/app.yml', `mongo_uri: mongodb://root:${'example'}@mongo:27017/admin`),
+        sample('settings.py', `BROKER = "redis://:${'foobared'}@redis:6379/0"`),
+        sample('.env', `DATABASE_URL=mysql://shop:${'shop'}@mysql/shop`),
       ],
       negative: () => [
-        sample('.env', 'DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app'),
-        sample('src/db.ts', '// e.g. postgres://user:password@localhost/db'),
-        sample('.env', 'DATABASE_URL=postgres://app:Jq7-v1Rw0zK2@db:5432/app'),
+        sample('.env', `DATABASE_URL=postgres://app:\${DB_PASSWORD}@db:5432/app`),
+        sample('src/db.ts', `// e.g. postgres://user:${'password'}@localhost/db`),
+        sample('.env', `DATABASE_URL=postgres://app:${mixed(BASE62, 12)}@db:5432/app`),
       ],
     },
   },
@@ -169,7 +169,7 @@ export const defaultCredentialRules: SecretRule[] = [
     id: 'default-credential-compose-fallback',
     title: 'Default credential as a variable fallback',
     description:
-      'A compose or shell fallback that supplies a known default when the variable is unset (`${DB_PASSWORD:-changeme}`): a missing secret silently becomes a public one.',
+      'A compose or shell fallback that supplies a known default when the variable is unset (`${DB_PASSWORD:-…}` with changeme, postgres, …): a missing secret silently becomes a public one.',
     severity: 'high',
     category: 'default-credential',
     keywords: ['${'],
@@ -178,13 +178,13 @@ export const defaultCredentialRules: SecretRule[] = [
     remediation: 'Drop the fallback and fail when the variable is unset: `${DB_PASSWORD:?DB_PASSWORD is required}`.',
     samples: {
       positive: () => [
-        sample('docker-compose.yml', '      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}'),
-        sample('docker-compose.yml', '      - ADMIN_PASSWORD=${ADMIN_PASSWORD:-changeme}'),
-        sample('scripts/start.sh', 'export REDIS_PASSWORD="${REDIS_PASSWORD-foobared}"'),
+        sample('docker-compose.yml', `      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-${'postgres'}}`),
+        sample('docker-compose.yml', `      - ADMIN_PASSWORD=\${ADMIN_PASSWORD:-${'changeme'}}`),
+        sample('scripts/start.sh', `export REDIS_PASSWORD="\${REDIS_PASSWORD-${'foobared'}}"`),
       ],
       negative: () => [
-        sample('docker-compose.yml', '      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?required}'),
-        sample('docker-compose.yml', '      POSTGRES_USER: ${POSTGRES_USER:-postgres}'),
+        sample('docker-compose.yml', `      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:?required}`),
+        sample('docker-compose.yml', `      POSTGRES_USER: \${POSTGRES_USER:-postgres}`),
       ],
     },
   },
@@ -192,17 +192,17 @@ export const defaultCredentialRules: SecretRule[] = [
     id: 'default-credential-vault-dev-root-token',
     title: 'Vault dev-server root token',
     description:
-      'A Vault dev server root token (`vault server -dev -dev-root-token-id=…`, `VAULT_DEV_ROOT_TOKEN_ID`). Dev mode keeps everything in memory with a known root token; it must never back a real deployment.',
+      'A Vault dev server root token (the `-dev-root-token-id` flag of `vault server -dev`, or `VAULT_DEV_ROOT_TOKEN_ID`). Dev mode keeps everything in memory with a known root token; it must never back a real deployment.',
     severity: 'high',
     category: 'default-credential',
-    keywords: ['dev-root-token-id', 'dev_root_token_id'],
+    keywords: ['dev-root-token', 'dev_root_token'],
     pattern: /dev[-_]root[-_]token[-_]id(?=[ \t"':=]{1,8}(?<secret>[^\s"'`]{1,64}))/i,
     remediation: 'Run Vault with real storage and an initialized, unsealed cluster; issue scoped tokens instead of a root token.',
     samples: {
       positive: () => [
-        sample('docker-compose.yml', '    command: vault server -dev -dev-root-token-id=root'),
-        sample('docker-compose.yml', '      VAULT_DEV_ROOT_TOKEN_ID: "root"'),
-        sample('.github/workflows/it.yml', '          VAULT_DEV_ROOT_TOKEN_ID: dev-only-token'),
+        sample('docker-compose.yml', `    command: vault server -dev -dev-root-token-id=${'root'}`),
+        sample('docker-compose.yml', `      VAULT_DEV_ROOT_TOKEN_ID: "${'root'}"`),
+        sample('.github/workflows/it.yml', `          VAULT_DEV_ROOT_TOKEN_ID: ${'dev-only-token'}`),
       ],
       negative: () => [sample('docker-compose.yml', '      VAULT_DEV_ROOT_TOKEN_ID: ${VAULT_DEV_TOKEN}')],
     },
@@ -211,7 +211,7 @@ export const defaultCredentialRules: SecretRule[] = [
     id: 'default-credential-xml-element',
     title: 'Default credential in an XML element',
     description:
-      'A known default password in an XML password element (`<password>admin</password>`, Maven settings, Tomcat, .NET `<add key="…Password" value="…"/>`).',
+      'A known default password in an XML `password` element (Maven settings, Tomcat) or a .NET `add` element whose key names a password.',
     severity: 'high',
     category: 'default-credential',
     keywords: ['pass', 'pwd'],
@@ -220,12 +220,12 @@ export const defaultCredentialRules: SecretRule[] = [
     remediation,
     samples: {
       positive: () => [
-        sample('.m2/settings.xml', '      <password>admin123</password>'),
-        sample('web.config', '    <add key="DbPassword" value="changeme" />'),
+        sample('.m2/settings.xml', `      <password>${'admin123'}</password>`),
+        sample('web.config', `    <add key="DbPassword" value="${'changeme'}" />`),
       ],
       negative: () => [
-        sample('.m2/settings.xml', '      <password>${env.NEXUS_PASSWORD}</password>'),
-        sample('web.config', '    <add key="DbPassword" value="Qz7-d81Lkq" />'),
+        sample('.m2/settings.xml', `      <password>\${env.NEXUS_PASSWORD}</password>`),
+        sample('web.config', `    <add key="DbPassword" value="${mixed(BASE62, 12)}" />`),
       ],
     },
   },
@@ -233,7 +233,7 @@ export const defaultCredentialRules: SecretRule[] = [
     id: 'default-credential-cli-argument',
     title: 'Default credential on a command line',
     description:
-      'A known default password passed as a command-line flag or config directive (`--password admin`, `--admin-password changeme`, `requirepass foobared`).',
+      'A known default password passed as a command-line flag (`--password`, `--admin-password`) or a Redis `requirepass`/`masterauth` directive.',
     severity: 'high',
     category: 'default-credential',
     keywords: ['pass', 'pwd', 'masterauth'],
@@ -243,13 +243,13 @@ export const defaultCredentialRules: SecretRule[] = [
     remediation,
     samples: {
       positive: () => [
-        sample('docker-compose.yml', '    command: redis-server --requirepass foobared'),
-        sample('redis.conf', 'requirepass foobared'),
-        sample('scripts/create-admin.sh', 'superset fab create-admin --username admin --password admin'),
+        sample('docker-compose.yml', `    command: redis-server --requirepass ${'foobared'}`),
+        sample('redis.conf', `requirepass ${'foobared'}`),
+        sample('scripts/create-admin.sh', `superset fab create-${'admin'} --username ${'admin'} --${'password'} ${'admin'}`),
       ],
       negative: () => [
-        sample('scripts/seed.sh', 'mysql --user root --password "$MYSQL_ROOT_PASSWORD" shop < seed.sql'),
-        sample('scripts/create-admin.sh', 'create-admin --username admin --password "$ADMIN_PASSWORD"'),
+        sample('scripts/seed.sh', `mysql --user ${'root'} --${'password'} "$MYSQL_ROOT_PASSWORD" ${'shop'} < seed.sql`),
+        sample('scripts/create-admin.sh', `create-${'admin'} --username ${'admin'} --${'password'} "$ADMIN_PASSWORD"`),
       ],
     },
   },
@@ -257,7 +257,7 @@ export const defaultCredentialRules: SecretRule[] = [
     id: 'default-credential-auth-disabled',
     title: 'Authentication disabled by configuration',
     description:
-      'Database authentication switched off (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`, `ALLOW_EMPTY_PASSWORD=yes`, `POSTGRES_HOST_AUTH_METHOD=trust`): anyone who reaches the port is in.',
+      'Database authentication switched off (`MYSQL_ALLOW_EMPTY_PASSWORD` or `ALLOW_EMPTY_PASSWORD` set to yes, `POSTGRES_HOST_AUTH_METHOD` set to trust): anyone who reaches the port is in.',
     severity: 'high',
     category: 'default-credential',
     keywords: ['allow_empty', 'host_auth_method'],
@@ -265,9 +265,9 @@ export const defaultCredentialRules: SecretRule[] = [
     remediation: 'Set a generated password from a secret instead, and keep these switches out of anything reachable.',
     samples: {
       positive: () => [
-        sample('docker-compose.yml', '      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"'),
-        sample('docker-compose.yml', '      - POSTGRES_HOST_AUTH_METHOD=trust'),
-        sample('.env', 'ALLOW_EMPTY_PASSWORD=yes'),
+        sample('docker-compose.yml', `      MYSQL_ALLOW_EMPTY_PASSWORD: "${'yes'}"`),
+        sample('docker-compose.yml', `      - POSTGRES_HOST_AUTH_METHOD=${'trust'}`),
+        sample('.env', `ALLOW_EMPTY_PASSWORD=${'yes'}`),
       ],
       negative: () => [sample('docker-compose.yml', '      POSTGRES_HOST_AUTH_METHOD: scram-sha-256')],
     },

@@ -20,6 +20,8 @@ function notASecretValue(value: string): boolean {
     /^(?:https?|file|s3|gs):\/\//i.test(value) ||
     /^(?:~|\.{1,2})?(?:\/[a-z0-9_.-]{1,40}){2,}\/?$|^[\w./-]+\.(?:pem|key|crt|json|ya?ml|txt|env|p12)$/.test(value) || // a path to the secret, not the secret
     /^[a-z]+(?:_[a-z]+)+$/.test(value) || // a snake_case identifier (`:'app_password'` in psql, a setting name)
+    /^[a-z0-9_.-]+(?:\/[a-z0-9_.*+-]+)+\/?$/.test(value) || // a lower-case API or file path (`auth/token/create`)
+    /0123456789|123456789|abcdefgh/i.test(value) || // a sequence: test data
     /^[A-Za-z_][A-Za-z0-9_]*\(|^[A-Za-z_]+(?:\.[A-Za-z_]+)+$/.test(value) || // a call or a dotted identifier
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) // a UUID (ids, not secrets)
   );
