@@ -187,6 +187,10 @@ function plants(r, m) {
         () => { const c = q(); secret('provider', kind, 'py', 'app/settings.py', [`${key} = ${c}${t}${c}`]); },
         () => secret('provider', kind, 'sh', 'scripts/deploy.sh', [`export ${key}=${t}`]),
         () => secret('provider', kind, 'json', 'config/local.json', [`  "${key.toLowerCase()}": "${t}",`]),
+        () => secret('provider', kind, 'tf', 'infra/prod.tfvars', [`${key.toLowerCase()} = "${t}"`]),
+        () => secret('provider', kind, 'md', 'docs/runbook.md', ['```bash', `${key}=${t} ./deploy.sh`, '```'].slice(1, 2)),
+        () => secret('provider', kind, 'go', 'internal/clients/config.go', [`\t${key.toLowerCase().replace(/_([a-z])/g, (_, x) => x.toUpperCase())}: "${t}",`]),
+        () => secret('provider', kind, 'yaml', 'chart/values-prod.yaml', [`  ${key.toLowerCase().replace(/_([a-z])/g, (_, x) => x.toUpperCase())}: "${t}"`]),
       ])();
     }
   };
@@ -265,7 +269,7 @@ function plants(r, m) {
   }
 
   // Generic hard-coded passwords and secrets.
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 45; i++) {
     const pw = m.humanPassword();
     r.pick([
       () => secret('generic-password', 'env', 'env', '.env', [`${envName('DB_PASSWORD', 'SMTP_PASSWORD', 'LDAP_BIND_PASSWORD', 'ADMIN_PASS', 'REDIS_PASSWORD')}=${pw}`]),
@@ -277,6 +281,13 @@ function plants(r, m) {
       () => secret('generic-password', 'ini', 'ini', 'config/app.ini', [`password = ${pw}`]),
       () => secret('generic-password', 'secret-key', 'py', 'app/settings.py', [`SECRET_KEY = "${m.body(B64, 50)}"`]),
       () => secret('generic-password', 'client-secret', 'yaml', 'config/oauth.yml', [`  client_secret: ${m.body(B62, 40)}`]),
+      () => secret('generic-password', 'go-struct', 'go', 'internal/db/conn.go', [`\t\tPassword: "${pw}",`]),
+      () => secret('generic-password', 'php', 'php', 'config/database.php', [`        'password' => '${pw}',`]),
+      () => secret('generic-password', 'ruby', 'rb', 'config/mail.rb', [`  password: '${pw}',`]),
+      () => secret('generic-password', 'toml', 'toml', 'config/app.toml', [`password = "${pw}"`]),
+      () => secret('generic-password', 'shell-env', 'sh', 'scripts/backup.sh', [`PGPASSWORD='${pw}' pg_dump -h db.internal shop > dump.sql`]),
+      () => secret('generic-password', 'docker-run', 'sh', 'scripts/run-local.sh', [`docker run -d -e DB_PASSWORD='${pw}' shop/api:latest`]),
+      () => secret('generic-password', 'java-call', 'java', 'src/main/java/com/shop/Mail.java', [`        props.setPassword("${pw}");`]),
     ])();
   }
 
@@ -304,8 +315,15 @@ function plants(r, m) {
     ['yaml', 'k8s/grafana.yaml', () => [`            - name: GF_SECURITY_ADMIN_PASSWORD`, `              value: "${'admin'}"`]],
     ['yaml', 'config/app.yml', () => [`  password: ${'changeme'}`]],
     ['json', 'config/default.json', () => [`    "${'password'}": "${'admin'}",`]],
+    ['compose', 'docker-compose.yml', () => [`      - "MYSQL_PASSWORD=${'mysql'}"`]],
+    ['properties', 'src/main/resources/application.properties', () => [`spring.rabbitmq.password=${'guest'}`]],
+    ['env', '.env', () => [`MONGO_URL=mongodb://admin:${'admin'}@mongo:27017`]],
+    ['sh', 'scripts/dev-db.sh', () => [`docker run -d -e POSTGRES_PASSWORD=${'postgres'} -p 5432:5432 postgres:16`]],
+    ['yaml', 'chart/values.yaml', () => [`  adminPassword: ${'admin'}`]],
+    ['js', 'test/e2e/login.js', () => [`const auth = { username: 'admin', password: '${'admin'}' };`]],
+    ['yaml', 'config/database.yml', () => [`  password: "${'postgres'}"`]],
   ];
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 87; i++) {
     const [fileKind, name, make] = defaults[i % defaults.length];
     secret('default-credential', name.split('/').pop(), fileKind, name, make());
   }
@@ -371,6 +389,14 @@ function plants(r, m) {
     ['arn', 'yaml', 'config/aws.yml', () => [`  role_arn: arn:aws:iam::${m.body(DIGITS, 12)}:role/deploy`, `  kms_key_id: arn:aws:kms:eu-west-1:${m.body(DIGITS, 12)}:key/${uuid(m)}`]],
     ['git-sha', 'md', 'CHANGELOG.md', () => [`- Fix retry loop (${m.body(HEX, 40)})`]],
     ['length-setting', 'env', '.env', () => [`SESSION_SECRET_LENGTH=64`, `TOKEN_TTL_SECONDS=3600`]],
+    ['empty', 'env', '.env', () => [`DB_PASSWORD=`, `API_TOKEN=""`]],
+    ['empty', 'yaml', 'config/app.yml', () => [`  password: ""`, `  token: null`, `  api_key: ~`]],
+    ['reference', 'yaml', 'ansible/group_vars/prod.yml', () => [`db_password: "{{ vault_db_password }}"`]],
+    ['password-code', 'py', 'app/cli.py', () => [`    password = getpass.getpass("Password: ")`, `api_key = None`]],
+    ['metadata', 'py', 'app/settings.py', () => [`PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]`]],
+    ['metadata', 'yaml', 'config/oidc.yml', () => [`  token_endpoint: https://auth.internal/oauth2/token`, `  secret: true`]],
+    ['reference', 'js', 'src/auth/jwt.js', () => [`  secretOrKey: config.jwt.secret,`]],
+    ['reference', 'xml', 'conf/settings.xml', () => [`      <password>\${env.NEXUS_PASSWORD}</password>`]],
   ];
   for (let i = 0; i < d.length * 6; i++) {
     const [kind, fileKind, name, make] = d[i % d.length];
@@ -392,7 +418,7 @@ const BASE_FILES = [
 ];
 
 /** Filler kind for a plant's file kind (compose, k8s… are YAML; pem and raw files get no filler). */
-const FILLER = { js: 'js', py: 'py', go: 'go', yaml: 'yaml', compose: 'yaml', json: 'json', env: 'env', properties: 'properties', xml: 'xml', md: 'md', ini: 'ini', sh: 'sh', tf: 'ini', docker: 'sh', html: 'md', css: 'md', java: 'js', rb: 'py', sql: 'md', npmrc: undefined };
+const FILLER = { js: 'js', py: 'py', go: 'go', yaml: 'yaml', compose: 'yaml', json: 'json', env: 'env', properties: 'properties', xml: 'xml', md: 'md', ini: 'ini', sh: 'sh', tf: 'ini', docker: 'sh', html: 'md', css: 'md', java: 'js', rb: 'py', sql: 'md', npmrc: undefined, php: 'js', toml: 'ini' };
 
 /**
  * Writes the corpus under `dir` and returns { truth, decoys, files, bytes }.
@@ -410,7 +436,9 @@ export function generateCorpus(dir, { seed = 20261122, files = 420, linesPerFile
   };
   for (let i = 0; i < files; i++) {
     const [pattern, kind] = r.pick(BASE_FILES);
-    const p = pattern.replace(/\{w\}/g, () => r.pick(WORDS)).replace(/\{v\}/g, () => r.pick(VERBS));
+    let p = pattern.replace(/\{w\}/g, () => r.pick(WORDS)).replace(/\{v\}/g, () => r.pick(VERBS));
+    // Large corpora get many packages rather than ever-longer files.
+    if (content.has(p) && files > 1000) p = `packages/pkg${i % 97}/${p}`;
     const lines = fill(p, kind);
     if (lines.length < linesPerFile) lines.push(...filler(r, kind, linesPerFile));
   }

@@ -7,9 +7,11 @@ export interface Assignment {
   quoted: boolean;
   /** The glue between key and value is a comparison (`==`, `!=`, `===`), not an assignment. */
   comparison: boolean;
+  /** The value is a call argument: `setPassword("…")`. */
+  call: boolean;
 }
 
-const GLUE = /["'`]?[ \t]*(?:[!=:]=?=?>?|>)[ \t]*["'`]?$/;
+const GLUE = /["'`]?[ \t]*(?:[!=:]=?=?>?|>|\()[ \t]*["'`]?$/;
 
 /** Finds the key a value is assigned to on its line; undefined when the line does not hold the value. */
 export function assignmentOf(line: string, value: string): Assignment | undefined {
@@ -30,6 +32,7 @@ export function assignmentOf(line: string, value: string): Assignment | undefine
     key: key.replace(/^[.\-[\]]+|[.\-[\]]+$/g, ''),
     quoted: /["'`]$/.test(glueText) || /^["'`]/.test(glueText.trimStart()),
     comparison: /[!=]==?|!=/.test(glueText.replace(/=>/, '')) && !/^[ \t]*["']?[ \t]*=[^=]/.test(glueText),
+    call: glueText.includes('('),
   };
 }
 

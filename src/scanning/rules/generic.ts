@@ -1,7 +1,7 @@
 import type { RuleMatch, SecretRule } from '../rule.js';
 import { assignmentOf, isCodeFile, isPlaceholder, isReference, NON_SECRET_KEY } from './context.js';
 import { DEFAULT_PASSWORDS } from './default-credentials.js';
-import { ASSIGN, BASE62, BASE64, HEX, mixed, random, sample } from './support.js';
+import { BASE62, BASE64, HEX, mixed, random, sample } from './support.js';
 
 /**
  * Values that a provider rule already reports with a better title; the generic rules leave them alone
@@ -37,6 +37,7 @@ function secretAssignment(keyPattern: RegExp) {
     const assignment = assignmentOf(match.line, match.secret);
     if (!assignment || assignment.comparison) return false;
     if (!keyPattern.test(assignment.key) || NON_SECRET_KEY.test(assignment.key)) return false;
+    if (assignment.call && !SETTER.test(assignment.key.replace(/^.*\./, ''))) return false;
     if (isCodeFile(match.file) && !assignment.quoted) return false;
     // Mixed character classes: real generated secrets and passwords mix them; words and identifiers do not.
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(match.secret)).length;
@@ -45,6 +46,12 @@ function secretAssignment(keyPattern: RegExp) {
 }
 
 const VALUE = `[^\\s"'\`,;<>(){}]`;
+
+/** ASSIGN, plus a setter or builder call: `setPassword("…")`, `.withToken("…")`. */
+const ASSIGN_OR_SETTER = `[ \\t"']{0,6}[:=>(]{1,3}[ \\t"']{0,6}`;
+
+/** Only setters and builders take a secret as a call argument; `checkPassword("…")` in a test does not hold one. */
+const SETTER = /^(?:(?:set|with)[A-Za-z_]*)?(?:passw(?:or)?d|pass|pwd|secret|token|api_?key|access_?key)$/i;
 
 function assignmentRule(spec: {
   id: string;
@@ -66,7 +73,7 @@ function assignmentRule(spec: {
     category: 'generic-secret',
     keywords: spec.keywords,
     pattern: new RegExp(
-      `(?:${spec.anchor})(?=[A-Za-z0-9_.-]{0,30}${ASSIGN}(?<secret>${VALUE}{${spec.minLength},200})(?!${VALUE}))`,
+      `(?:${spec.anchor})(?=[A-Za-z0-9_.-]{0,30}${ASSIGN_OR_SETTER}(?<secret>${VALUE}{${spec.minLength},200})(?!${VALUE}))`,
       'i',
     ),
     minEntropy: spec.minEntropy,
@@ -97,6 +104,7 @@ export const genericRules: SecretRule[] = [
       sample('src/db.py', `conn = connect(host="db", password="${passwordValue()}")`),
       sample('conf/settings.xml', `<password>${passwordValue()}</password>`),
       sample('config.ini', `pass = ${passwordValue()}`),
+      sample('src/main/java/Mail.java', `        props.setPassword("${passwordValue()}");`),
     ],
     negative: () => [
       sample('src/auth.ts', 'const password = req.body.password;'),
@@ -107,6 +115,7 @@ export const genericRules: SecretRule[] = [
       sample('src/form.tsx', '<input type="password" placeholder="Your password" />'),
       sample('src/db.go', 'password := os.Getenv("DB_PASSWORD")'),
       sample('db/roles.sql', "CREATE ROLE app LOGIN PASSWORD :'app_password';"),
+      sample('test/PasswordTest.java', `    assertTrue(isValidPassword("${passwordValue()}"));`),
       sample('.env', 'DB_PASSWORD=changeme'),
     ],
   }),
