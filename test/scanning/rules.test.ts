@@ -56,3 +56,23 @@ describe('rule samples', () => {
     });
   }
 });
+
+describe('one secret, one finding', () => {
+  it('leaves values a provider rule reports to that rule, not to the generic rules', () => {
+    for (const rule of RULES.filter((r) => r.category === 'provider-token')) {
+      for (const { file, text } of rule.samples.positive()) {
+        const generic = scanText(text, file, RULES).filter((match) => match.rule.category === 'generic-secret');
+        expect(generic.map((match) => match.rule.id), `${rule.id} in ${file}`).toEqual([]);
+      }
+    }
+  });
+
+  it('leaves default credentials to the default-credential rules', () => {
+    for (const rule of RULES.filter((r) => r.category === 'default-credential')) {
+      for (const { file, text } of rule.samples.positive()) {
+        const others = scanText(text, file, RULES).filter((match) => !match.rule.id.startsWith('default-credential'));
+        expect(others.map((match) => match.rule.id), `${rule.id} in ${file}`).toEqual([]);
+      }
+    }
+  });
+});

@@ -3,20 +3,12 @@ import { assignmentOf, isCodeFile, isPlaceholder, isReference, NON_SECRET_KEY } 
 import { DEFAULT_PASSWORDS } from './default-credentials.js';
 import { BASE62, BASE64, HEX, mixed, random, sample } from './support.js';
 
-/**
- * Values that a provider rule already reports with a better title; the generic rules leave them alone
- * so one secret gives one finding.
- */
-const PROVIDER_PREFIX =
-  /^(?:gh[pousr]_|github_pat_|glpat-|gl[a-z]{1,3}-|xox[abeprs]-|xapp-|[sr]k_live_|whsec_|AKIA|ASIA|AIza|GOCSPX-|ya29\.|hv[sbr]\.|npm_|pypi-|dckr_pat_|SG\.|sk-|hf_|gsk_|do[opr]_v1_|shp(?:at|ca|pa|ss)_|lin_api_|PMAK-|glsa_|glc_|dapi|dp\.|pul-|tskey-|NRAK-|sntry[su]_|ATATT3|ntn_|HRKU-|eyJ)/;
-
 /** Value shapes that are not credentials even under a secret-looking key. */
 function notASecretValue(value: string): boolean {
   return (
     isReference(value) ||
     isPlaceholder(value) ||
     DEFAULT_PASSWORDS.has(value) ||
-    PROVIDER_PREFIX.test(value) ||
     /^(?:https?|file|s3|gs):\/\//i.test(value) ||
     /^(?:~|\.{1,2})?(?:\/[a-z0-9_.-]{1,40}){2,}\/?$|^[\w./-]+\.(?:pem|key|crt|json|ya?ml|txt|env|p12)$/.test(value) || // a path to the secret, not the secret
     /^[a-z]+(?:_[a-z]+)+$/.test(value) || // a snake_case identifier (`:'app_password'` in psql, a setting name)
@@ -31,9 +23,11 @@ function notASecretValue(value: string): boolean {
  * A literal assigned to a key naming this kind of secret. In source code only quoted literals count
  * (an unquoted value is a variable); metadata keys (`password_hash`, `token_url`) do not count.
  */
-function secretAssignment(keyPattern: RegExp) {
+function secretAssignment(keyPattern: RegExp, claimed: (match: RuleMatch) => boolean) {
   return (match: RuleMatch): boolean => {
-    if (notASecretValue(match.secret)) return false;
+    if (notASecretValue(match.secret) || claimed(match)) return false;
+    // `${DB_PASSWORD:-…}`: the match starts at the expansion operator; default-credential rules judge the fallback.
+    if (/^[-?+=]/.test(match.secret) && match.line.includes('${')) return false;
     const assignment = assignmentOf(match.line, match.secret);
     if (!assignment || assignment.comparison) return false;
     if (!keyPattern.test(assignment.key) || NON_SECRET_KEY.test(assignment.key)) return false;
@@ -53,7 +47,27 @@ const ASSIGN_OR_SETTER = `[ \\t"']{0,6}[:=>(]{1,3}[ \\t"']{0,6}`;
 /** Only setters and builders take a secret as a call argument; `checkPassword("…")` in a test does not hold one. */
 const SETTER = /^(?:(?:set|with)[A-Za-z_]*)?(?:passw(?:or)?d|pass|pwd|secret|token|api_?key|access_?key)$/i;
 
-function assignmentRule(spec: {
+/**
+ * One secret, one finding: a value that a specific rule (provider, key, connection string, credential
+ * file) reports on the same line is left to that rule and its better title.
+ */
+function claimedBy(specific: SecretRule[]): (match: RuleMatch) => boolean {
+  const compiled = specific.map((rule) => ({ rule, regex: new RegExp(rule.pattern.source, `${rule.pattern.flags}g`) }));
+  return (match) => {
+    const lower = match.line.toLowerCase();
+    return compiled.some(({ rule, regex }) => {
+      if (!rule.keywords.some((keyword) => lower.includes(keyword))) return false;
+      for (const found of match.line.matchAll(regex)) {
+        const secret = found.groups?.secret;
+        if (!secret || !(secret.includes(match.secret) || match.secret.includes(secret))) continue;
+        if (!rule.confirm || rule.confirm({ secret, groups: { ...found.groups }, line: match.line, file: match.file })) return true;
+      }
+      return false;
+    });
+  };
+}
+
+function assignmentRule(claimed: (match: RuleMatch) => boolean, spec: {
   id: string;
   title: string;
   what: string;
@@ -77,7 +91,7 @@ function assignmentRule(spec: {
       'i',
     ),
     minEntropy: spec.minEntropy,
-    confirm: secretAssignment(spec.key),
+    confirm: secretAssignment(spec.key, claimed),
     remediation: 'Rotate the credential, then load it at run time from the environment or a secret manager instead of the source.',
     samples: { positive: spec.positive, negative: spec.negative },
   };
@@ -86,130 +100,134 @@ function assignmentRule(spec: {
 const passwordValue = (): string => `${mixed(BASE62, 6)}-${mixed(BASE62, 5)}!`;
 const tokenValue = (): string => mixed(BASE62, 32);
 
-export const genericRules: SecretRule[] = [
-  assignmentRule({
-    id: 'generic-password',
-    title: 'Hard-coded password',
-    what: 'A password',
-    anchor: 'passw(?:or)?d|pass|pwd',
-    keywords: ['pass', 'pwd'],
-    key: /passw(?:or)?d|(?:^|[_.-])pass(?:[_.-]|$)|pass$|pwd/i,
-    minLength: 8,
-    // Human-chosen passwords repeat characters; the class-mix and identifier checks carry the precision here.
-    minEntropy: 2.5,
-    positive: () => [
-      sample('.env', `DB_PASSWORD=${passwordValue()}`),
-      sample('config/app.yml', `  password: "${passwordValue()}"`),
-      sample('src/main/resources/application.properties', `spring.datasource.password=${passwordValue()}`),
-      sample('src/db.py', `conn = connect(host="db", password="${passwordValue()}")`),
-      sample('conf/settings.xml', `<password>${passwordValue()}</password>`),
-      sample('config.ini', `pass = ${passwordValue()}`),
-      sample('src/main/java/Mail.java', `        props.setPassword("${passwordValue()}");`),
-    ],
-    negative: () => [
-      sample('src/auth.ts', 'const password = req.body.password;'),
-      sample('src/auth.ts', `const hash = await bcrypt.hash(password, 12);`),
-      sample('.env', 'DB_PASSWORD=${DB_PASSWORD}'),
-      sample('config/app.yml', '  password_min_length: 12'),
-      sample('config/app.yml', `  password_hash: "${random(HEX, 64)}"`),
-      sample('src/form.tsx', '<input type="password" placeholder="Your password" />'),
-      sample('src/db.go', 'password := os.Getenv("DB_PASSWORD")'),
-      sample('db/roles.sql', "CREATE ROLE app LOGIN PASSWORD :'app_password';"),
-      sample('test/PasswordTest.java', `    assertTrue(isValidPassword("${passwordValue()}"));`),
-      sample('.env', 'DB_PASSWORD=changeme'),
-    ],
-  }),
-  assignmentRule({
-    id: 'generic-secret',
-    title: 'Hard-coded secret',
-    what: 'A secret (client secret, signing secret, secret key)',
-    anchor: 'secret',
-    keywords: ['secret'],
-    key: /secret/i,
-    minLength: 12,
-    minEntropy: 3.5,
-    positive: () => [
-      sample('config/oauth.yml', `client_secret: ${tokenValue()}`),
-      sample('settings.py', `SECRET_KEY = "${mixed(BASE64, 50)}"`),
-      sample('.env', `JWT_SECRET=${tokenValue()}`),
-    ],
-    negative: () => [
-      sample('config/oauth.yml', 'client_secret: ${{ secrets.OAUTH_CLIENT_SECRET }}'),
-      sample('k8s/deploy.yaml', '          secretName: api-tls'),
-      sample('.env', 'JWT_SECRET=secret'),
-    ],
-  }),
-  assignmentRule({
-    id: 'generic-token',
-    title: 'Hard-coded token',
-    what: 'An access, auth or API token',
-    anchor: 'token',
-    keywords: ['token'],
-    key: /token/i,
-    minLength: 16,
-    minEntropy: 3.2,
-    positive: () => [
-      sample('.env', `SERVICE_AUTH_TOKEN=${tokenValue()}`),
-      sample('src/client.rb', `ACCESS_TOKEN = '${tokenValue()}'`),
-    ],
-    negative: () => [
-      sample('src/client.ts', 'const token = await getToken();'),
-      sample('config/app.yml', 'token_url: https://auth.internal/oauth/token'),
-      sample('src/lexer.ts', `const tokenizer = "${'abc'.repeat(6)}";`),
-    ],
-  }),
-  assignmentRule({
-    id: 'generic-api-key',
-    title: 'Hard-coded API key',
-    what: 'An API or access key',
-    anchor: 'api[_.-]?key|access[_.-]?key',
-    keywords: ['api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key'],
-    key: /api[_.-]?key|access[_.-]?key/i,
-    minLength: 16,
-    // 32 random hex characters often measure under 3.5 bits, now and then under 3.2.
-    minEntropy: 3,
-    positive: () => [
-      sample('config/services.yml', `  api_key: ${tokenValue()}`),
-      sample('src/weather.js', `const apiKey = "${random(HEX, 32)}";`),
-    ],
-    negative: () => [
-      sample('src/weather.js', 'const apiKey = config.apiKey;'),
-      sample('config/services.yml', '  api_key_id: 7d0b4c1e'),
-    ],
-  }),
-  {
-    id: 'http-basic-auth-header',
-    title: 'HTTP Basic credentials',
-    description: 'An `Authorization: Basic <base64 user:password>` header value.',
-    severity: 'high',
-    category: 'generic-secret',
-    keywords: ['basic '],
-    pattern: /Authorization(?=[ \t"':=,]{1,8}Basic (?<secret>[A-Za-z0-9+/]{8,400}={0,2})(?![A-Za-z0-9+/=]))/i,
-    confirm: (match) => {
-      const decoded = Buffer.from(match.secret, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      return colon > 0 && colon < decoded.length - 1 && !isPlaceholder(decoded.slice(colon + 1));
+/** The generic rules; `specific` are the rules whose matches they leave alone. */
+export function genericRules(specific: SecretRule[]): SecretRule[] {
+  const claimed = claimedBy(specific);
+  return [
+    assignmentRule(claimed, {
+      id: 'generic-password',
+      title: 'Hard-coded password',
+      what: 'A password',
+      anchor: 'passw(?:or)?d|pass|pwd',
+      keywords: ['pass', 'pwd'],
+      key: /passw(?:or)?d|(?:^|[_.-])pass(?:[_.-]|$)|pass$|pwd/i,
+      minLength: 8,
+      // Human-chosen passwords repeat characters; the class-mix and identifier checks carry the precision here.
+      minEntropy: 2.5,
+      positive: () => [
+        sample('.env', `DB_PASSWORD=${passwordValue()}`),
+        sample('config/app.yml', `  password: "${passwordValue()}"`),
+        sample('src/main/resources/application.properties', `spring.datasource.password=${passwordValue()}`),
+        sample('src/db.py', `conn = connect(host="db", password="${passwordValue()}")`),
+        sample('conf/settings.xml', `<password>${passwordValue()}</password>`),
+        sample('config.ini', `pass = ${passwordValue()}`),
+        sample('src/main/java/Mail.java', `        props.setPassword("${passwordValue()}");`),
+      ],
+      negative: () => [
+        sample('src/auth.ts', 'const password = req.body.password;'),
+        sample('src/auth.ts', `const hash = await bcrypt.hash(password, 12);`),
+        sample('.env', 'DB_PASSWORD=${DB_PASSWORD}'),
+        sample('config/app.yml', '  password_min_length: 12'),
+        sample('config/app.yml', `  password_hash: "${random(HEX, 64)}"`),
+        sample('src/form.tsx', '<input type="password" placeholder="Your password" />'),
+        sample('src/db.go', 'password := os.Getenv("DB_PASSWORD")'),
+        sample('db/roles.sql', "CREATE ROLE app LOGIN PASSWORD :'app_password';"),
+        sample('test/PasswordTest.java', `    assertTrue(isValidPassword("${passwordValue()}"));`),
+        sample('.env', 'DB_PASSWORD=changeme'),
+      ],
+    }),
+    assignmentRule(claimed, {
+      id: 'generic-secret',
+      title: 'Hard-coded secret',
+      what: 'A secret (client secret, signing secret, secret key)',
+      anchor: 'secret',
+      keywords: ['secret'],
+      key: /secret/i,
+      minLength: 12,
+      minEntropy: 3.5,
+      positive: () => [
+        sample('config/oauth.yml', `client_secret: ${tokenValue()}`),
+        sample('settings.py', `SECRET_KEY = "${mixed(BASE64, 50)}"`),
+        sample('.env', `JWT_SECRET=${tokenValue()}`),
+      ],
+      negative: () => [
+        sample('config/oauth.yml', 'client_secret: ${{ secrets.OAUTH_CLIENT_SECRET }}'),
+        sample('k8s/deploy.yaml', '          secretName: api-tls'),
+        sample('.env', 'JWT_SECRET=secret'),
+      ],
+    }),
+    assignmentRule(claimed, {
+      id: 'generic-token',
+      title: 'Hard-coded token',
+      what: 'An access, auth or API token',
+      anchor: 'token',
+      keywords: ['token'],
+      key: /token/i,
+      minLength: 16,
+      minEntropy: 3.2,
+      positive: () => [
+        sample('.env', `SERVICE_AUTH_TOKEN=${tokenValue()}`),
+        sample('src/client.rb', `ACCESS_TOKEN = '${tokenValue()}'`),
+      ],
+      negative: () => [
+        sample('src/client.ts', 'const token = await getToken();'),
+        sample('config/app.yml', 'token_url: https://auth.internal/oauth/token'),
+        sample('src/lexer.ts', `const tokenizer = "${'abc'.repeat(6)}";`),
+      ],
+    }),
+    assignmentRule(claimed, {
+      id: 'generic-api-key',
+      title: 'Hard-coded API key',
+      what: 'An API or access key',
+      anchor: 'api[_.-]?key|access[_.-]?key',
+      keywords: ['api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key'],
+      key: /api[_.-]?key|access[_.-]?key/i,
+      minLength: 16,
+      // 32 random hex characters often measure under 3.5 bits, now and then under 3.2.
+      minEntropy: 3,
+      positive: () => [
+        sample('config/services.yml', `  api_key: ${tokenValue()}`),
+        sample('src/weather.js', `const apiKey = "${random(HEX, 32)}";`),
+      ],
+      negative: () => [
+        sample('src/weather.js', 'const apiKey = config.apiKey;'),
+        sample('config/services.yml', '  api_key_id: 7d0b4c1e'),
+      ],
+    }),
+    {
+      id: 'http-basic-auth-header',
+      title: 'HTTP Basic credentials',
+      description: 'An `Authorization: Basic <base64 user:password>` header value.',
+      severity: 'high',
+      category: 'generic-secret',
+      keywords: ['basic '],
+      pattern: /Authorization(?=[ \t"':=,]{1,8}Basic (?<secret>[A-Za-z0-9+/]{8,400}={0,2})(?![A-Za-z0-9+/=]))/i,
+      confirm: (match) => {
+        const decoded = Buffer.from(match.secret, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        return colon > 0 && colon < decoded.length - 1 && !isPlaceholder(decoded.slice(colon + 1));
+      },
+      remediation: 'Change the password, and build the header at run time from a secret.',
+      samples: {
+        positive: () => [sample('tests/smoke.sh', `curl -H "Authorization: Basic ${Buffer.from(`admin:${passwordValue()}`).toString('base64')}" https://api.internal/health`)],
+        negative: () => [sample('tests/smoke.sh', 'curl -H "Authorization: Basic $CREDENTIALS" https://api.internal/health')],
+      },
     },
-    remediation: 'Change the password, and build the header at run time from a secret.',
-    samples: {
-      positive: () => [sample('tests/smoke.sh', `curl -H "Authorization: Basic ${Buffer.from(`admin:${passwordValue()}`).toString('base64')}" https://api.internal/health`)],
-      negative: () => [sample('tests/smoke.sh', 'curl -H "Authorization: Basic $CREDENTIALS" https://api.internal/health')],
+    {
+      id: 'http-bearer-token',
+      title: 'HTTP Bearer token',
+      description: 'An `Authorization: Bearer <token>` header with a literal, random-looking token.',
+      severity: 'high',
+      category: 'generic-secret',
+      keywords: ['bearer '],
+      pattern: /Authorization(?=[ \t"':=,]{1,8}Bearer (?<secret>[A-Za-z0-9._~+/-]{20,400}=*)(?![A-Za-z0-9._~+/=-]))/i,
+      minEntropy: 3.5,
+      confirm: (match) => !notASecretValue(match.secret) && !claimed(match),
+      remediation: 'Revoke the token and read it from the environment or a secret store at run time.',
+      samples: {
+        positive: () => [sample('scripts/deploy.sh', `curl -H "Authorization: Bearer ${tokenValue()}" https://api.internal/deploy`)],
+        negative: () => [sample('scripts/deploy.sh', 'curl -H "Authorization: Bearer $API_TOKEN" https://api.internal/deploy')],
+      },
     },
-  },
-  {
-    id: 'http-bearer-token',
-    title: 'HTTP Bearer token',
-    description: 'An `Authorization: Bearer <token>` header with a literal, random-looking token.',
-    severity: 'high',
-    category: 'generic-secret',
-    keywords: ['bearer '],
-    pattern: /Authorization(?=[ \t"':=,]{1,8}Bearer (?<secret>[A-Za-z0-9._~+/-]{20,400}=*)(?![A-Za-z0-9._~+/=-]))/i,
-    minEntropy: 3.5,
-    confirm: (match) => !notASecretValue(match.secret),
-    remediation: 'Revoke the token and read it from the environment or a secret store at run time.',
-    samples: {
-      positive: () => [sample('scripts/deploy.sh', `curl -H "Authorization: Bearer ${tokenValue()}" https://api.internal/deploy`)],
-      negative: () => [sample('scripts/deploy.sh', 'curl -H "Authorization: Bearer $API_TOKEN" https://api.internal/deploy')],
-    },
-  },
-];
+  ];
+}

@@ -20,8 +20,8 @@ import { slackRules } from './slack.js';
 import { stripeRules } from './stripe.js';
 import { vaultRules } from './vault.js';
 
-/** Every secret and default-credential rule, one file per provider family; specific rules before generic ones. */
-export const RULES: SecretRule[] = [
+/** Rules for one recognisable kind of secret; the generic rules defer to them. */
+const SPECIFIC_RULES: SecretRule[] = [
   ...awsRules,
   ...githubRules,
   ...gitlabRules,
@@ -40,6 +40,7 @@ export const RULES: SecretRule[] = [
   ...jwtRules,
   ...connectionStringRules,
   ...credentialFileRules,
-  ...genericRules,
-  ...defaultCredentialRules,
 ];
+
+/** Every secret and default-credential rule, one file per provider family; specific rules before generic ones. */
+export const RULES: SecretRule[] = [...SPECIFIC_RULES, ...genericRules(SPECIFIC_RULES), ...defaultCredentialRules];
