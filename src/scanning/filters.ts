@@ -114,6 +114,9 @@ const HASH_CONTEXT = /(?:hash|sha\d*|md5|digest|checksum|integrity|commit|revisi
 const HASH_VALUE = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const INTEGRITY = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
 
+/** `DB_PASSWORD` as a value names a variable or setting; a password is not written in constant case. */
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
 const PUBLIC_MATERIAL =
   /-----BEGIN (?:[A-Z]+ )?PUBLIC KEY|-----BEGIN CERTIFICATE|-----BEGIN PGP PUBLIC|(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d{3}|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA/;
 
@@ -137,7 +140,7 @@ export function isFalsePositive(input: FilterInput): boolean {
   if (defaultCredential) return false;
   if (SOFT_PLACEHOLDERS.slice(0, 4).some((re) => re.test(secret))) return true;
   if (isRepeatedOrSequential(secret)) return true;
-  if (rule.category === 'generic-secret' && isHashOrId(input)) return true;
+  if (rule.category === 'generic-secret' && (isHashOrId(input) || CONSTANT_NAME.test(secret))) return true;
   // In a template or doc a word-like or single-class value (`mypassword`, `12345678`) is a placeholder.
   if (kind !== 'code' && (SOFT_PLACEHOLDERS[4]!.test(secret) || /^[A-Za-z_-]+$/.test(secret))) return true;
   return false;

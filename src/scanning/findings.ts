@@ -3,6 +3,7 @@ import type { Match } from './engine.js';
 import { INLINE_ALLOW } from './engine.js';
 import type { SecretRule } from './rule.js';
 import { FILE_RULES } from './committed-files.js';
+import { DEFAULT_PASSWORDS } from './rules/default-credentials.js';
 
 const SNIPPET_MAX = 200;
 
@@ -76,16 +77,15 @@ export function assignedName(match: Match): string | undefined {
   return assignment?.[1];
 }
 
-/** Short public defaults can be named (`'postgres'`); nothing else ever is. */
-function nameableDefault(value: string): boolean {
-  return value.length <= 32 && /^[\w.@!#%^&*+=-]+$/.test(value);
-}
-
 export function messageFor(match: Match): string {
   const name = assignedName(match);
   if (match.rule.category === 'default-credential') {
-    const value = nameableDefault(match.secret) ? ` '${match.secret}'` : '';
-    return name ? `${name} is set to the well-known default${value} (${match.rule.title})` : `${match.rule.title}: the well-known default${value}`;
+    // Only a value on the public list of stock passwords is named; any other value stays unnamed.
+    if (DEFAULT_PASSWORDS.has(match.secret)) {
+      const what = `the well-known default '${match.secret}'`;
+      return name ? `${name} is set to ${what} (${match.rule.title})` : `${match.rule.title}: ${what}`;
+    }
+    return name ? `${name} is set to a default credential (${match.rule.title})` : `${match.rule.title} found`;
   }
   return name ? `${match.rule.title} assigned to ${name}` : `${match.rule.title} found`;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scanText, shannonEntropy, LONG_LINE } from '../../src/scanning/engine.js';
 import type { SecretRule } from '../../src/scanning/rule.js';
 import { findingsFor } from '../../src/scanning/findings.js';
-import { ALNUM, DEFAULT_RULE, GENERIC_RULE, NPMRC_RULE, PEM_RULE, TEST_RULES, TOKEN_RULE, demoToken, pemBlock, randomChars } from './helpers.js';
+import { ALNUM, DEFAULT_RULE, PG_DEFAULT, GENERIC_RULE, NPMRC_RULE, PEM_RULE, TEST_RULES, TOKEN_RULE, demoToken, pemBlock, randomChars } from './helpers.js';
 
 describe('scanText', () => {
   it('finds a token with 1-based line and columns of the secret', () => {
@@ -153,9 +153,15 @@ describe('findings from matches', () => {
   });
 
   it('names a default credential since it is public knowledge', () => {
-    const [finding] = findingsFor('docker-compose.yml', scanText('      POSTGRES_PASSWORD: postgres\n', 'docker-compose.yml', [DEFAULT_RULE]));
+    const [finding] = findingsFor('docker-compose.yml', scanText(`      POSTGRES_PASSWORD: ${PG_DEFAULT}\n`, 'docker-compose.yml', [DEFAULT_RULE]));
     expect(finding!.message).toBe("POSTGRES_PASSWORD is set to the well-known default 'postgres' (Default database password)");
     expect(finding!.snippet).toBe('POSTGRES_PASSWORD: …');
+  });
+
+  it('names only values on the public list of stock passwords', () => {
+    const local: SecretRule = { ...DEFAULT_RULE, pattern: /(?<key>[A-Z_]*PASSWORD)=(?<secret>\S+)/ };
+    const [unlisted] = findingsFor('.env', scanText('DB_PASSWORD=team-dev-pass7', '.env', [local]));
+    expect(unlisted!.message).toBe('DB_PASSWORD is set to a default credential (Default database password)');
   });
 
   it('marks inline-allowed findings as suppressed and keeps them', () => {

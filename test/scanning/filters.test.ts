@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../src/scanning/engine.js';
 import { classifyFile, looksBinary, looksMinified, skipReason } from '../../src/scanning/filters.js';
-import { ALNUM, DEFAULT_RULE, GENERIC_RULE, TEST_RULES, TOKEN_RULE, demoToken, randomChars } from './helpers.js';
+import { ALNUM, CHANGEME, DEFAULT_RULE, PG_DEFAULT, GENERIC_RULE, TEST_RULES, TOKEN_RULE, demoToken, randomChars } from './helpers.js';
 
 const found = (text: string, file = 'config/app.yml') => scanText(text, file, TEST_RULES).map((m) => m.rule.id);
 
@@ -30,6 +30,7 @@ describe('placeholders and references', () => {
     'test-password-987',
     'samplePassword9',
     'myFakeToken42x',
+    'VAULT_ADMIN_PASS',
     'aaaaaaaaaaaaaaaa',
     'abababababababab',
     '1234567890',
@@ -45,8 +46,8 @@ describe('placeholders and references', () => {
   });
 
   it('keeps default credentials such as changeme reportable, including compose fallbacks', () => {
-    expect(found('POSTGRES_PASSWORD=changeme', '.env.production')).toEqual(['default-credential-demo']);
-    expect(found('    environment:\n      DB_PASSWORD: ${DB_PASSWORD:-changeme}\n', 'docker-compose.yml')).toEqual(['default-credential-demo']);
+    expect(found(`POSTGRES_PASSWORD=${CHANGEME}`, '.env.production')).toEqual(['default-credential-demo']);
+    expect(found(`    environment:\n      DB_PASSWORD: ${'$' + '{DB_PASSWORD:-' + CHANGEME + '}'}\n`, 'docker-compose.yml')).toEqual(['default-credential-demo']);
     // …but not obvious templates.
     expect(scanText('POSTGRES_PASSWORD=<changeme>', 'a.env', [DEFAULT_RULE])).toEqual([]);
   });
@@ -96,9 +97,9 @@ describe('templates and docs', () => {
   });
 
   it('never reports default credentials in templates or docs', () => {
-    expect(scanText('POSTGRES_PASSWORD=postgres', '.env.example', [DEFAULT_RULE])).toEqual([]);
-    expect(scanText('POSTGRES_PASSWORD=postgres', 'docs/setup.md', [DEFAULT_RULE])).toEqual([]);
-    expect(scanText('POSTGRES_PASSWORD=postgres', '.env', [DEFAULT_RULE])).toHaveLength(1);
+    expect(scanText(`POSTGRES_PASSWORD=${PG_DEFAULT}`, '.env.example', [DEFAULT_RULE])).toEqual([]);
+    expect(scanText(`POSTGRES_PASSWORD=${PG_DEFAULT}`, 'docs/setup.md', [DEFAULT_RULE])).toEqual([]);
+    expect(scanText(`POSTGRES_PASSWORD=${PG_DEFAULT}`, '.env', [DEFAULT_RULE])).toHaveLength(1);
   });
 
   it('drops placeholder-looking values in templates but keeps real tokens there', () => {

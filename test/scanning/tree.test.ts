@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScan } from '../../src/scanning/index.js';
 import { GitRepo, tempDir } from '../support/git-repo.js';
-import { ALNUM, DEFAULT_RULE, TEST_RULES, demoToken, pemBlock, randomChars } from './helpers.js';
+import { ALNUM, DEFAULT_RULE, PG_DEFAULT, TEST_RULES, demoToken, pemBlock, randomChars } from './helpers.js';
 import { scanContext } from './helpers.js';
 
 const repos: GitRepo[] = [];
@@ -104,7 +104,7 @@ describe('tree mode', () => {
   it('masks found values in the action log, but not short public defaults', async () => {
     const r = repo();
     const token = demoToken();
-    r.commit('init', { 'a.ts': `t = "${token}"`, '.env.production': 'POSTGRES_PASSWORD=postgres\n' });
+    r.commit('init', { 'a.ts': `t = "${token}"`, '.env.production': `POSTGRES_PASSWORD=${PG_DEFAULT}\n` });
     const { masked, findings } = await scan(r.dir);
     expect(masked).toEqual([token]);
     expect(findings.some((f) => f.ruleId === DEFAULT_RULE.id)).toBe(true);
