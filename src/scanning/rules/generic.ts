@@ -1,7 +1,7 @@
 import type { RuleMatch, SecretRule } from '../rule.js';
 import { assignmentOf, isCodeFile, isPlaceholder, isReference, NON_SECRET_KEY } from './context.js';
 import { DEFAULT_PASSWORDS } from './default-credentials.js';
-import { BASE62, BASE64, HEX, mixed, random, sample } from './support.js';
+import { BASE62, BASE64, HEX, badChecksumToken, mixed, random, sample } from './support.js';
 
 /** Value shapes that are not credentials even under a secret-looking key. */
 function notASecretValue(value: string): boolean {
@@ -31,7 +31,7 @@ function secretAssignment(keyPattern: RegExp, claimed: (match: RuleMatch) => boo
     const assignment = assignmentOf(match.line, match.secret);
     if (!assignment || assignment.comparison) return false;
     if (!keyPattern.test(assignment.key) || NON_SECRET_KEY.test(assignment.key)) return false;
-    if (assignment.call && !SETTER.test(assignment.key.replace(/^.*\./, ''))) return false;
+    if (assignment.call && !isSetter(assignment.key)) return false;
     if (isCodeFile(match.file) && !assignment.quoted) return false;
     // Mixed character classes: real generated secrets and passwords mix them; words and identifiers do not.
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(match.secret)).length;
@@ -44,23 +44,33 @@ const VALUE = `[^\\s"'\`,;<>(){}]`;
 /** ASSIGN, plus a setter or builder call: `setPassword("…")`, `.withToken("…")`. */
 const ASSIGN_OR_SETTER = `[ \\t"']{0,6}[:=>(]{1,3}[ \\t"']{0,6}`;
 
-/** Only setters and builders take a secret as a call argument; `checkPassword("…")` in a test does not hold one. */
-const SETTER = /^(?:(?:set|with)[A-Za-z_]*)?(?:passw(?:or)?d|pass|pwd|secret|token|api_?key|access_?key)$/i;
+/**
+ * Only setters and builder methods take a secret as a call argument (`props.setPassword("…")`,
+ * `.password("…")`); `checkPassword("…")` in a test or a plain function `secret(…)` does not hold one.
+ */
+function isSetter(key: string): boolean {
+  const method = key.slice(key.lastIndexOf('.') + 1);
+  const credential = /(?:passw(?:or)?d|pass|pwd|secret|token|api_?key|access_?key)$/i;
+  return (/^(?:set|with)[A-Z_]/.test(method) && credential.test(method)) || (key.includes('.') && /^(?:password|passwd|pwd|secret|token|apiKey|api_key|accessKey)$/.test(method));
+}
 
 /**
- * One secret, one finding: a value that a specific rule (provider, key, connection string, credential
- * file) reports on the same line is left to that rule and its better title.
+ * One secret, one finding: a value in the format of a specific rule (provider, key, connection string)
+ * belongs to that rule. When the rule reports it, its title is better; when the rule rejects it (a wrong
+ * checksum, a public `anon` JWT), it is known not to be that secret, so no generic finding either.
+ * Path-scoped rules (credential files) are left out: their formats mean nothing elsewhere.
  */
 function claimedBy(specific: SecretRule[]): (match: RuleMatch) => boolean {
-  const compiled = specific.map((rule) => ({ rule, regex: new RegExp(rule.pattern.source, `${rule.pattern.flags}g`) }));
+  const compiled = specific
+    .filter((rule) => !rule.paths)
+    .map((rule) => ({ rule, regex: new RegExp(rule.pattern.source, `${rule.pattern.flags}g`) }));
   return (match) => {
     const lower = match.line.toLowerCase();
     return compiled.some(({ rule, regex }) => {
       if (!rule.keywords.some((keyword) => lower.includes(keyword))) return false;
       for (const found of match.line.matchAll(regex)) {
         const secret = found.groups?.secret;
-        if (!secret || !(secret.includes(match.secret) || match.secret.includes(secret))) continue;
-        if (!rule.confirm || rule.confirm({ secret, groups: { ...found.groups }, line: match.line, file: match.file })) return true;
+        if (secret && (secret.includes(match.secret) || match.secret.includes(secret))) return true;
       }
       return false;
     });
@@ -173,6 +183,8 @@ export function genericRules(specific: SecretRule[]): SecretRule[] {
         sample('src/client.ts', 'const token = await getToken();'),
         sample('config/app.yml', 'token_url: https://auth.internal/oauth/token'),
         sample('src/lexer.ts', `const tokenizer = "${'abc'.repeat(6)}";`),
+        sample('test/fixtures/tokens.js', `export const GITHUB_TOKEN = '${badChecksumToken('ghp_')}';`),
+        sample('src/vault.js', `const value = token('billing-service-${mixed(BASE62, 6)}');`),
       ],
     }),
     assignmentRule(claimed, {
