@@ -42,13 +42,13 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-export function crc32(text: string): number {
+function crc32(text: string): number {
   let crc = 0xffffffff;
   for (let i = 0; i < text.length; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-export function base62(value: number, width: number): string {
+function base62(value: number, width: number): string {
   let out = '';
   let rest = value;
   while (rest > 0) {
@@ -90,7 +90,7 @@ export const PLACEHOLDER_VALUES: RegExp[] = [
   /^(.)\1{7,}$/,
 ];
 
-export type Sample = { file: string; text: string };
+type Sample = { file: string; text: string };
 
 export function sample(file: string, text: string): Sample {
   return { file, text };
