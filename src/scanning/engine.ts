@@ -145,14 +145,19 @@ export function scanText(text: string, file: string, rules: SecretRule[], option
 
   const keywords = new RegExp(set.keywords.source, 'g');
   let hit: RegExpExecArray | null;
+  // Bounds of the line of the previous hit: many hits on one huge line must not rescan it.
+  let lineStart = 0;
+  let lineEnd = -1;
   while ((hit = keywords.exec(lower)) !== null) {
     const pos = hit.index;
     keywords.lastIndex = pos + 1;
     const candidates = set.rulesByKeyword.get(hit[0]);
     if (!candidates) continue;
-    const lineStart = text.lastIndexOf('\n', pos) + 1;
-    const newline = text.indexOf('\n', pos);
-    const lineEnd = newline === -1 ? text.length : newline;
+    if (pos > lineEnd) {
+      lineStart = text.lastIndexOf('\n', pos) + 1;
+      const newline = text.indexOf('\n', pos);
+      lineEnd = newline === -1 ? text.length : newline;
+    }
     const long = lineEnd - lineStart > LONG_LINE;
     const regionStart = long ? Math.max(lineStart, pos - WINDOW_LEAD) : lineStart;
     const acceptEnd = long ? Math.min(lineEnd, regionStart + LONG_LINE) : lineEnd;
@@ -164,24 +169,24 @@ export function scanText(text: string, file: string, rules: SecretRule[], option
       lastStart[i] = regionStart;
       lastEnd[i] = acceptEnd;
       const regionEnd = candidate.multiline ? Math.min(text.length, acceptEnd + MULTILINE_SPAN) : acceptEnd;
-      runRule(candidate, text, regionStart, acceptEnd, regionEnd, lineEnd, file, seen, raw);
+      runRule(candidate, text, { regionStart, acceptEnd, regionEnd, lineStart, lineEnd }, file, seen, raw);
     }
   }
   if (raw.length === 0) return [];
   return locate(text, raw, kind, file, options.lineNumbers);
 }
 
-function runRule(
-  c: CompiledRule,
-  text: string,
-  regionStart: number,
-  acceptEnd: number,
-  regionEnd: number,
-  lineEnd: number,
-  file: string,
-  seen: Set<string>,
-  out: RawMatch[],
-): void {
+/** Where a rule runs: `[regionStart, regionEnd)`, its match beginning before `acceptEnd`, on the hit's line. */
+interface Region {
+  regionStart: number;
+  acceptEnd: number;
+  regionEnd: number;
+  lineStart: number;
+  lineEnd: number;
+}
+
+function runRule(c: CompiledRule, text: string, where: Region, file: string, seen: Set<string>, out: RawMatch[]): void {
+  const { regionStart, acceptEnd, regionEnd, lineEnd } = where;
   const region = text.slice(regionStart, regionEnd);
   const regex = c.regex;
   const firstLineEnd = acceptEnd - regionStart;
@@ -212,8 +217,10 @@ function runRule(
     if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
     const { [MATCH_START]: _marker, ...groups } = m.groups ?? {};
     if (rule.confirm) {
-      const lineStart = text.lastIndexOf('\n', start) + 1;
-      const nl = text.indexOf('\n', start);
+      // A key block's secret may sit on a later line, within the bounded span.
+      const onHitLine = start <= lineEnd;
+      const lineStart = onHitLine ? where.lineStart : text.lastIndexOf('\n', start) + 1;
+      const nl = onHitLine ? lineEnd : text.indexOf('\n', start);
       const line = text.slice(Math.max(lineStart, start - WINDOW_LEAD), Math.min(nl === -1 ? text.length : nl, end + WINDOW_LEAD));
       const match: RuleMatch = { secret, groups, line, file };
       if (!rule.confirm(match)) continue;
@@ -230,6 +237,9 @@ function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, lin
   let lineIndex = 0;
   let lineStart = 0;
   const realLine = (index: number): number => lineNumbers?.[index] ?? index + 1;
+  let cachedLineStart = -1;
+  let lineEnd = 0;
+  let previous = '';
   for (const r of raw) {
     while (cursor < r.start) {
       const nl = text.indexOf('\n', cursor);
@@ -238,13 +248,16 @@ function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, lin
       lineStart = nl + 1;
       cursor = nl + 1;
     }
-    const nl = text.indexOf('\n', r.start);
-    const lineEnd = nl === -1 ? text.length : nl;
+    if (lineStart !== cachedLineStart) {
+      cachedLineStart = lineStart;
+      const nl = text.indexOf('\n', r.start);
+      lineEnd = nl === -1 ? text.length : nl;
+      previous = previousLine(text, lineStart);
+    }
     const long = lineEnd - lineStart > LONG_LINE;
     const textStart = long ? Math.max(lineStart, r.start - WINDOW_LEAD) : lineStart;
     const textEnd = long ? Math.min(lineEnd, r.end + WINDOW_LEAD) : lineEnd;
     const lineText = stripCr(text.slice(textStart, textEnd));
-    const previous = previousLine(text, lineStart);
     if (
       isFalsePositive({
         rule: r.rule.rule,
@@ -258,7 +271,7 @@ function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, lin
     ) {
       continue;
     }
-    const breaks = countBreaks(text, r.start, r.end);
+    const breaks = r.end <= lineEnd ? { count: 0, lastBreak: -1 } : countBreaks(text, r.start, r.end);
     const endLineIndex = lineIndex + breaks.count;
     const previousIsReal = lineIndex > 0 && realLine(lineIndex - 1) === realLine(lineIndex) - 1;
     matches.push({

@@ -94,6 +94,17 @@ describe('scanText', () => {
     expect(matches.map((m) => m.secret)).toEqual([token]);
   });
 
+  it('stays linear on a multi-megabyte line full of keyword hits and matches', () => {
+    const tokens = Array.from({ length: 200 }, () => demoToken());
+    const parts: string[] = [];
+    for (let i = 0; i < 200_000; i++) parts.push(i % 1_000 === 0 ? `"${tokens[i / 1_000]}"` : '"dmo_x"');
+    const line = parts.join(',');
+    expect(line.length).toBeGreaterThan(1_500_000);
+    const matches = scanText(`${line}\n${line}`, 'dump.json', [TOKEN_RULE]);
+    expect(matches.map((m) => m.secret)).toEqual([...tokens, ...tokens]);
+    expect(matches.at(-1)!.line).toBe(2);
+  });
+
   it('numbers lines from a line map when the text is a selection of a file', () => {
     const token = demoToken();
     const matches = scanText(`x = 1\n// keywarden:allow\nt = "${token}"`, 'a.js', [TOKEN_RULE], { lineNumbers: [3, 10, 11] });
