@@ -11,6 +11,8 @@ export type HealthReading =
   | { ok: false; problem: string };
 
 const HEALTH_REQUEST_TIMEOUT_MS = 10_000;
+/** token_age_seconds is whole seconds; an agent that rounds up must not look like it still has the old token. */
+const AGE_ROUNDING_MS = 1000;
 
 /** The URL without credentials, query or fragment: safe to print. */
 export function displayUrl(url: string): string {
@@ -77,7 +79,7 @@ export async function waitForPickup(options: PickupOptions): Promise<PickupOutco
     const now = options.clock();
     const sinceWrite = now - options.writeStartedAt;
     if (reading.ok) {
-      const fresh = reading.tokenAgeSeconds * 1000 < sinceWrite;
+      const fresh = reading.tokenAgeSeconds * 1000 < sinceWrite + AGE_ROUNDING_MS;
       if (fresh && reading.lastRefreshOk === true) return { pickedUp: true, tokenAgeSeconds: reading.tokenAgeSeconds, waitedMs: sinceWrite };
       last = `token_age_seconds ${reading.tokenAgeSeconds} (${fresh ? 'new token' : 'still the old token'}), last_refresh_ok ${String(reading.lastRefreshOk)}`;
     } else {
