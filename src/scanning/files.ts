@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ScanConfig } from '../config/types.js';
-import { git, isGitWorkTree } from './git.js';
+import { git, gitWorkTree } from './git.js';
 import { looksBinary } from './filters.js';
 
 export interface ListedFile {
@@ -15,6 +15,8 @@ export interface ListedFile {
 export interface FileListing {
   files: ListedFile[];
   git: boolean;
+  /** Why git could not list a folder that has a `.git` (it was walked instead). */
+  gitProblem?: string;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface FileListing {
  * not ignore; elsewhere a directory walk. `.git/` and `node_modules/` are never walked.
  */
 export async function listFiles(root: string): Promise<FileListing> {
-  if (await isGitWorkTree(root)) {
+  const work = await gitWorkTree(root);
+  if (work.inside) {
     const [tracked, untracked] = await Promise.all([
       git(root, ['ls-files', '-z', '--cached']),
       git(root, ['ls-files', '-z', '--others', '--exclude-standard']),
@@ -41,7 +44,7 @@ export async function listFiles(root: string): Promise<FileListing> {
     }
     return { files, git: true };
   }
-  return { files: walk(root).map((name) => ({ path: name, tracked: false })), git: false };
+  return { files: walk(root).map((name) => ({ path: name, tracked: false })), git: false, ...(work.problem ? { gitProblem: work.problem } : {}) };
 }
 
 function splitZ(buffer: Buffer): string[] {

@@ -83,12 +83,23 @@ export async function gitLines(cwd: string, args: string[], onLine: (line: strin
   if (code !== 0) throw new GitError(args, stderr || `exit code ${code}`);
 }
 
-export async function isGitWorkTree(dir: string): Promise<boolean> {
+/** Whether `dir` is in a git work tree; `problem` says why git refused a folder that has a `.git`. */
+export async function gitWorkTree(dir: string): Promise<{ inside: boolean; problem?: string }> {
   try {
-    return (await gitText(dir, ['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
-  } catch {
-    return false;
+    return { inside: (await gitText(dir, ['rev-parse', '--is-inside-work-tree'])).trim() === 'true' };
+  } catch (error) {
+    const problem = existsSync(path.join(dir, '.git')) ? firstLine(error) : undefined;
+    return { inside: false, ...(problem ? { problem } : {}) };
   }
+}
+
+export async function isGitWorkTree(dir: string): Promise<boolean> {
+  return (await gitWorkTree(dir)).inside;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof GitError ? error.stderr : String(error);
+  return text.trim().split('\n')[0] ?? '';
 }
 
 export async function isShallow(dir: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { RunContext } from '../core/context.js';
 import type { CheckResult } from '../core/result.js';
 import { scanDiff, type DiffTarget } from './diff.js';
 import { ruleDescriptors } from './findings.js';
-import { isGitWorkTree, ZERO_SHA } from './git.js';
+import { GitError, isGitWorkTree, ZERO_SHA } from './git.js';
 import { scanHistory, type HistoryTarget } from './history.js';
 import { RULES } from './rules/index.js';
 import type { SecretRule } from './rule.js';
@@ -88,22 +88,12 @@ export async function runScan(ctx: RunContext, options: ScanOptions, rules: Secr
     throw new UserError(`${plan.mode} mode needs a git repository, and ${ctx.root} is not one`);
   }
   let what: string;
-  switch (plan.mode) {
-    case 'none':
-      what = `nothing (${plan.reason})`;
-      break;
-    case 'tree':
-      await scanTree(session);
-      what = 'the working tree';
-      break;
-    case 'diff':
-      what = await scanDiff(session, plan.target);
-      break;
-    case 'history': {
-      const result = await scanHistory(session, plan.target);
-      what = `${result.description} (${result.commits} commits)`;
-      break;
-    }
+  try {
+    what = await runPlan(plan, session);
+  } catch (error) {
+    // Git failing in an unexpected way is still the user's repository speaking: one clear line.
+    if (error instanceof GitError) throw new UserError(`scan: ${error.message}`);
+    throw error;
   }
   const seconds = (Date.now() - started) / 1000;
   const rate = seconds > 0 ? ` (${formatBytes(session.bytes / seconds)}/s)` : '';
@@ -111,4 +101,20 @@ export async function runScan(ctx: RunContext, options: ScanOptions, rules: Secr
     `scan: ${what}: ${session.files} files, ${formatBytes(session.bytes)} scanned, ${session.skipped} skipped, ${session.findings.length} findings in ${seconds.toFixed(2)} s${rate}`,
   );
   return { findings: session.findings, rules: ruleDescriptors(rules) };
+}
+
+async function runPlan(plan: ScanPlan, session: ScanSession): Promise<string> {
+  switch (plan.mode) {
+    case 'none':
+      return `nothing (${plan.reason})`;
+    case 'tree':
+      await scanTree(session);
+      return 'the working tree';
+    case 'diff':
+      return scanDiff(session, plan.target);
+    case 'history': {
+      const result = await scanHistory(session, plan.target);
+      return `${result.description} (${result.commits} commits)`;
+    }
+  }
 }

@@ -7,6 +7,7 @@ import type { ScanSession } from './session.js';
 export async function scanTree(session: ScanSession): Promise<void> {
   const { root } = session.ctx;
   const listing = await listFiles(root);
+  if (listing.gitProblem) session.ctx.log.warning(`git cannot read this repository (${listing.gitProblem}); scanning every file in the folder instead`);
   for (const { path: file, tracked } of listing.files) {
     if (!session.selected(file)) continue;
     const presence = !listing.git ? 'present' : tracked ? 'tracked' : 'untracked';

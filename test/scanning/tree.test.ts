@@ -43,6 +43,15 @@ describe('tree mode', () => {
     expect(where).toEqual(['demo-token conf/app.ini:1']);
   });
 
+  it('walks the folder, with a warning, when git refuses its .git', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, '.git'), 'gitdir: /nonexistent/keywarden-test\n');
+    writeFileSync(path.join(dir, 'app.ini'), `token = ${demoToken()}`);
+    const { where, logs } = await scan(dir);
+    expect(where).toEqual(['demo-token app.ini:1']);
+    expect(logs[0]).toMatch(/^git cannot read this repository \(fatal: .*\); scanning every file in the folder instead$/);
+  });
+
   it('applies scan.include and scan.exclude globs', async () => {
     const r = repo();
     r.commit('init', {
