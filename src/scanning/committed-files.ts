@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { makeFinding, type Finding, type Severity } from '../core/finding.js';
+import { isDependencyPath } from './filters.js';
 
 /**
  * Files whose presence in a repository is a finding of its own, whatever they contain:
@@ -92,6 +93,7 @@ const PRESENCE_TEXT: Record<Presence, string> = {
 
 export function committedFileFindings(file: string, content: () => string | undefined, presence: Presence, commit?: string): Finding[] {
   const findings: Finding[] = [];
+  if (isDependencyPath(file)) return findings;
   for (const rule of FILE_RULES) {
     if (!rule.matches(file, content)) continue;
     findings.push(

@@ -38,9 +38,14 @@ const MINIFIED = /\.min\.(?:js|mjs|cjs|css)$|\.map$/i;
 const BINARY_EXTENSIONS =
   /\.(?:png|jpe?g|gif|bmp|ico|webp|avif|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|7z|rar|zst|jar|war|class|so|dylib|dll|exe|o|a|lib|wasm|woff2?|ttf|otf|eot|mp[34]|m4a|wav|ogg|flac|mov|avi|mkv|webm|sqlite3?|db|pyc|node)$/i;
 
+/** Third-party code and git's own folder: neither their content nor their files are the repository's doing. */
+export function isDependencyPath(file: string): boolean {
+  return SKIPPED_DIRS.test(file);
+}
+
 /** Why a path is not scanned for content, or undefined when it is. */
 export function skipReason(file: string): string | undefined {
-  if (SKIPPED_DIRS.test(file)) return 'dependency or git folder';
+  if (isDependencyPath(file)) return 'dependency or git folder';
   if (LOCK_FILES.has(path.posix.basename(file).toLowerCase())) return 'lock file';
   if (MINIFIED.test(file)) return 'minified asset';
   if (BINARY_EXTENSIONS.test(file)) return 'binary format';

@@ -145,6 +145,8 @@ describe('committed secret files', () => {
       '.git-credentials': 'x\n',
       '.env.keys': 'X=1\n',
       'putty/server.ppk': 'PuTTY-User-Key-File-3: ssh-ed25519\n',
+      'vendor/lib/testdata/id_rsa': 'x\n',
+      'node_modules/pkg/.env': 'X=1\n',
     });
     const { where } = await scan(r.dir);
     expect(where).toEqual([
