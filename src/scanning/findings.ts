@@ -60,11 +60,17 @@ export function ruleDescriptors(rules: SecretRule[]): RuleDescriptor[] {
  * specific rule's finding (as gitleaks does), and a default credential over a generic secret.
  */
 export function dropOverlaps(matches: Match[]): Match[] {
-  const specific = matches.filter((m) => m.rule.category !== 'generic-secret');
+  const specificByLine = new Map<number, Match[]>();
+  for (const m of matches) {
+    if (m.rule.category === 'generic-secret') continue;
+    const list = specificByLine.get(m.line) ?? [];
+    list.push(m);
+    specificByLine.set(m.line, list);
+  }
   return matches.filter(
     (m) =>
       m.rule.category !== 'generic-secret' ||
-      !specific.some((s) => s.line === m.line && s.column < m.endColumn && m.column < s.endColumn),
+      !specificByLine.get(m.line)?.some((s) => s.column < m.endColumn && m.column < s.endColumn),
   );
 }
 
@@ -128,6 +134,12 @@ export function snippetFor(match: Match, sameLine: Match[]): string {
 
 export function findingsFor(file: string, matches: Match[], commit?: string): Finding[] {
   const kept = dropOverlaps(matches);
+  const byLine = new Map<number, Match[]>();
+  for (const m of matches) {
+    const list = byLine.get(m.line) ?? [];
+    list.push(m);
+    byLine.set(m.line, list);
+  }
   return kept.map((match) => {
     const finding = makeFinding({
       ruleId: match.rule.id,
@@ -139,10 +151,7 @@ export function findingsFor(file: string, matches: Match[], commit?: string): Fi
       startColumn: match.column,
       endLine: match.endLine,
       endColumn: match.endColumn,
-      snippet: snippetFor(
-        match,
-        matches.filter((m) => m.line === match.line),
-      ),
+      snippet: snippetFor(match, byLine.get(match.line)!),
       fingerprintMaterial: match.secret,
       ...(commit ? { commit } : {}),
     });
