@@ -17,7 +17,7 @@ function gitlabPrefixRule(
     description: `A GitLab ${title.replace(/^GitLab /, '').toLowerCase()} (\`${prefix}\` + ${body}).`,
     severity: 'critical',
     category: 'provider-token',
-    keywords: [prefix],
+    keywords: [prefix.toLowerCase()],
     pattern: tokenPattern(`${prefix}${bodyRegex}`, 'A-Za-z0-9_-'),
     minEntropy: 3,
     remediation: 'Revoke the token in GitLab (user, project or runner settings) and keep its replacement in CI/CD variables.',
@@ -39,8 +39,8 @@ export const gitlabRules: SecretRule[] = [
     'gitlab-pat',
     'GitLab personal access token',
     'glpat-',
-    '20 characters, or the longer routable form: 27+ characters, `.01.` and a 9-character suffix',
-    '(?:[A-Za-z0-9_-]{20}|[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}\\.[0-9a-z]{9})',
+    '20 characters, or the longer routable form: 27+ characters and a short `.`-separated version/checksum suffix',
+    '(?:[A-Za-z0-9_-]{20}|[A-Za-z0-9_-]{27,300}\\.[0-9a-z][0-9a-z.]{8,11})',
     // One sample of the legacy form, one of the routable (GitLab 17.x+) form.
     (variant) => (variant === 0 ? B64URL_ALNUM(20) : `${B64URL_ALNUM(36)}.01.${random(LOWER + DIGITS, 9)}`),
   ),
@@ -49,6 +49,14 @@ export const gitlabRules: SecretRule[] = [
   ),
   gitlabPrefixRule('gitlab-runner-token', 'GitLab runner authentication token', 'glrt-', '20+ characters', '[A-Za-z0-9_-]{20,64}', () =>
     B64URL_ALNUM(20),
+  ),
+  gitlabPrefixRule(
+    'gitlab-runner-registration-token',
+    'GitLab runner registration token',
+    'GR1348941',
+    '20 characters (deprecated registration flow)',
+    '[A-Za-z0-9_-]{20}',
+    () => B64URL_ALNUM(20),
   ),
   gitlabPrefixRule('gitlab-deploy-token', 'GitLab deploy token', 'gldt-', '20+ characters', '[A-Za-z0-9_-]{20,64}', () => B64URL_ALNUM(20)),
 ];
