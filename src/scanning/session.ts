@@ -71,5 +71,5 @@ export class ScanSession {
 export function formatBytes(size: number): string {
   if (size >= 1 << 20) return `${(size / (1 << 20)).toFixed(1)} MiB`;
   if (size >= 1 << 10) return `${(size / (1 << 10)).toFixed(1)} KiB`;
-  return `${size} B`;
+  return `${Math.round(size)} B`;
 }
