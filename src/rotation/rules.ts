@@ -1,14 +1,7 @@
 import type { RunContext } from '../core/context.js';
-import { makeFinding, type Finding, type RuleDescriptor, type Severity } from '../core/finding.js';
+import { makeFinding, type Finding, type RuleDescriptor } from '../core/finding.js';
 import type { RotationSecret } from '../config/types.js';
-
-interface RuleText {
-  severity: Severity;
-  name: string;
-  short: string;
-  full: string;
-  help: string;
-}
+import { describeRules, type RuleText } from '../core/rule-catalog.js';
 
 /** Every rule rotation-check and rotate can report. */
 const RULES = {
@@ -121,16 +114,7 @@ const RULES = {
 
 export type RotationRuleId = keyof typeof RULES;
 
-export const ROTATION_RULES: RuleDescriptor[] = Object.entries(RULES).map(([id, rule]: [string, RuleText]) => ({
-  id,
-  check: 'rotation',
-  name: rule.name,
-  shortDescription: rule.short,
-  fullDescription: rule.full,
-  help: rule.help,
-  severity: rule.severity,
-  tags: ['security', 'rotation'],
-}));
+export const ROTATION_RULES: RuleDescriptor[] = describeRules('rotation', RULES, ['security', 'rotation']);
 
 function configFile(ctx: RunContext): string {
   return ctx.source.file ?? '.keywarden.yml';

@@ -1,12 +1,5 @@
 import type { RuleDescriptor, Severity } from '../../core/finding.js';
-
-interface EnvRule {
-  severity: Severity;
-  name: string;
-  short: string;
-  full: string;
-  help: string;
-}
+import { describeRules, type RuleText } from '../../core/rule-catalog.js';
 
 /** Every rule .env validation can report. */
 const ENV_RULES = {
@@ -255,7 +248,7 @@ const ENV_RULES = {
     full: 'The file sets a key the template does not declare: the next deployment built from the template will miss it.',
     help: 'Add the key (without a real value) to the template, or remove it from the file.',
   },
-} satisfies Record<string, EnvRule>;
+} satisfies Record<string, RuleText>;
 
 export type EnvRuleId = keyof typeof ENV_RULES;
 
@@ -264,14 +257,5 @@ export function envSeverity(id: EnvRuleId): Severity {
 }
 
 export function envRuleDescriptors(): RuleDescriptor[] {
-  return Object.entries(ENV_RULES).map(([id, rule]) => ({
-    id,
-    check: 'validate' as const,
-    name: rule.name,
-    shortDescription: rule.short,
-    fullDescription: rule.full,
-    help: rule.help,
-    severity: rule.severity as Severity,
-    tags: ['security', 'env'],
-  }));
+  return describeRules('validate', ENV_RULES, ['security', 'env']);
 }

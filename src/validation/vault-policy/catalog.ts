@@ -1,12 +1,5 @@
 import type { RuleDescriptor, Severity } from '../../core/finding.js';
-
-interface RuleText {
-  severity: Severity;
-  name: string;
-  short: string;
-  full: string;
-  help: string;
-}
+import { describeRules, type RuleText } from '../../core/rule-catalog.js';
 
 /** Every rule the Vault policy linter can report, with the remediation shown in SARIF and summaries. */
 const RULES = {
@@ -208,14 +201,5 @@ export function severityOf(id: PolicyRuleId): Severity {
 }
 
 export function policyRuleDescriptors(): RuleDescriptor[] {
-  return Object.entries(RULES).map(([id, rule]) => ({
-    id,
-    check: 'validate',
-    name: rule.name,
-    shortDescription: rule.short,
-    fullDescription: rule.full,
-    help: rule.help,
-    severity: rule.severity as Severity,
-    tags: ['security', 'vault'],
-  }));
+  return describeRules('validate', RULES, ['security', 'vault']);
 }
