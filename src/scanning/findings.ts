@@ -27,31 +27,24 @@ export const FILE_UNREADABLE: RuleDescriptor = {
   severity: 'info',
 };
 
+type DescribedRule = Pick<SecretRule, 'id' | 'title' | 'description' | 'remediation' | 'severity'>;
+
+function describe(rule: DescribedRule, category: string): RuleDescriptor {
+  return {
+    id: rule.id,
+    check: 'scan',
+    name: rule.title,
+    shortDescription: rule.title,
+    fullDescription: rule.description,
+    help: rule.remediation,
+    severity: rule.severity,
+    tags: ['security', 'secret', category],
+  };
+}
+
 export function ruleDescriptors(rules: SecretRule[]): RuleDescriptor[] {
-  const fromRules = rules.map(
-    (rule): RuleDescriptor => ({
-      id: rule.id,
-      check: 'scan',
-      name: rule.title,
-      shortDescription: rule.title,
-      fullDescription: rule.description,
-      help: rule.remediation,
-      severity: rule.severity,
-      tags: ['security', 'secret', rule.category],
-    }),
-  );
-  const fromFiles = FILE_RULES.map(
-    (rule): RuleDescriptor => ({
-      id: rule.id,
-      check: 'scan',
-      name: rule.title,
-      shortDescription: rule.title,
-      fullDescription: rule.description,
-      help: rule.remediation,
-      severity: rule.severity,
-      tags: ['security', 'secret', 'credential-file'],
-    }),
-  );
+  const fromRules = rules.map((rule) => describe(rule, rule.category));
+  const fromFiles = FILE_RULES.map((rule) => describe(rule, 'credential-file'));
   return [...fromRules, ...fromFiles, FILE_TOO_LARGE, FILE_UNREADABLE];
 }
 
