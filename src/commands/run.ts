@@ -24,6 +24,7 @@ export interface CommandOptions {
 /** Runs the checks a command stands for, then applies suppressions; findings come back most severe first. */
 export async function runCommand(command: CheckCommand, ctx: RunContext, options: CommandOptions): Promise<CheckResult> {
   const result = mergeResults(await runChecks(command, ctx, options));
+  result.findings = dropRestatements(result.findings);
   const baselineFile = command === 'baseline' ? undefined : (options.baseline ?? ctx.config.scan.baseline);
   const findings = applySuppressions(result.findings, {
     root: ctx.root,
@@ -59,6 +60,28 @@ async function runChecks(command: CheckCommand, ctx: RunContext, options: Comman
       return results;
     }
   }
+}
+
+/**
+ * Validation rules that restate a scanner finding: when `check` runs both and they land on the same
+ * line, one fact gets one finding (the scanner's, which names the credential's kind).
+ */
+const RESTATES_SCAN: Record<string, (scanRuleId: string) => boolean> = {
+  'env-default-credential': (id) => id.startsWith('default-credential'),
+  'env-tracked-env-file': (id) => id === 'committed-env-file',
+};
+
+function dropRestatements(findings: Finding[]): Finding[] {
+  const scanRulesAt = new Map<string, string[]>();
+  for (const f of findings) {
+    if (f.check !== 'scan' || f.commit) continue;
+    const at = `${f.file}:${f.startLine}`;
+    scanRulesAt.set(at, [...(scanRulesAt.get(at) ?? []), f.ruleId]);
+  }
+  return findings.filter((f) => {
+    const restates = RESTATES_SCAN[f.ruleId];
+    return !restates || !(scanRulesAt.get(`${f.file}:${f.startLine}`) ?? []).some(restates);
+  });
 }
 
 function rotationConfigured(ctx: RunContext): boolean {
