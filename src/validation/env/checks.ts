@@ -76,7 +76,7 @@ function bindHost(value: string): string {
 export function publicBindProblem(value: string): string | undefined {
   const host = bindHost(value);
   if (PUBLIC_BIND_HOSTS.has(host) || host === '[::0]' || host === '::0') {
-    return `binds every interface (${host}); the seeds default to 127.0.0.1: bind loopback or a private address, or set allow-public-bind: true on the env entry`;
+    return `binds every interface (${host}); services should bind 127.0.0.1 by default: bind loopback or a private address, or set allow-public-bind: true on the env entry`;
   }
   return undefined;
 }

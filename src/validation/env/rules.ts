@@ -112,7 +112,7 @@ const ENV_RULES = {
     severity: 'high',
     name: 'HttpsOnly',
     short: 'URL must use HTTPS',
-    full: 'The seed systems reject or warn on plain-http URLs for updates, downloads and Vault: traffic and tokens would cross the network unencrypted.',
+    full: 'The systems these presets model reject plain-http URLs for updates, downloads and Vault: traffic and tokens would cross the network unencrypted.',
     help: 'Use an https:// URL (plain http is accepted only to loopback where the schema allows it).',
   },
   'env-loopback-only': {
@@ -140,7 +140,7 @@ const ENV_RULES = {
     severity: 'high',
     name: 'PublicBind',
     short: 'Service binds every interface',
-    full: 'A bind, listen or host key set to 0.0.0.0 or :: exposes the service on every network; the seed systems default to 127.0.0.1 to prevent accidental exposure.',
+    full: 'A bind, listen or host key set to 0.0.0.0 or :: exposes the service on every network; Status Panel defaults to 127.0.0.1 to prevent accidental exposure.',
     help: 'Bind 127.0.0.1 (or a private address); if exposure is intended, set allow-public-bind: true on the env entry.',
   },
   'env-default-credential': {
@@ -161,7 +161,7 @@ const ENV_RULES = {
     severity: 'critical',
     name: 'CommittedSecret',
     short: 'Secret set in a file tracked by git',
-    full: 'The seed forbids committing this secret (VAULT_TOKEN, AGENT_TOKEN, API keys); it is set in a file git tracks, so it is in the repository history. Empty values and obvious placeholders are accepted.',
+    full: "The preset's security policy forbids committing this secret (VAULT_TOKEN, AGENT_TOKEN, API keys); it is set in a file git tracks, so it is in the repository history. Empty values and obvious placeholders are accepted.",
     help: 'Remove the value from the tracked file (keep the key empty in templates), provide it at deploy time, and rotate it.',
   },
   'env-vault-path-not-allowed': {
@@ -175,14 +175,14 @@ const ENV_RULES = {
     severity: 'critical',
     name: 'TrackedEnvFile',
     short: '.env file is tracked by git',
-    full: 'The seed keeps .env out of version control; this one is committed, so its secrets are in the repository history.',
+    full: "The preset's security policy keeps .env out of version control; this one is committed, so its secrets are in the repository history.",
     help: 'git rm --cached the file, add it to .gitignore, and rotate every secret it held.',
   },
   'env-not-gitignored': {
     severity: 'high',
     name: 'EnvNotGitignored',
     short: '.env file is not git-ignored',
-    full: 'The seed keeps .env out of version control through .gitignore; without the rule the next `git add .` commits it.',
+    full: "The preset's security policy keeps .env out of version control through .gitignore; without the rule the next `git add .` commits it.",
     help: 'Add .env to .gitignore.',
   },
   'env-production-value': {
