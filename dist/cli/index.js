@@ -44896,8 +44896,14 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5343);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(760);
 
+// `keywarden scan | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+    if (error.code === 'EPIPE')
+        process.exit(process.exitCode ?? 0);
+    throw error;
+});
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -44910,7 +44916,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5343:
+/***/ 760:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48407,7 +48413,22 @@ function ageStatus(ageMs, maxAgeMs, warnAt) {
     return 'fresh';
 }
 
+;// CONCATENATED MODULE: ./src/core/rule-catalog.ts
+function describeRules(check, rules, tags) {
+    return Object.entries(rules).map(([id, rule]) => ({
+        id,
+        check,
+        name: rule.name,
+        shortDescription: rule.short,
+        fullDescription: rule.full,
+        help: rule.help,
+        severity: rule.severity,
+        tags,
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/rotation/rules.ts
+
 
 /** Every rule rotation-check and rotate can report. */
 const RULES = {
@@ -48517,16 +48538,7 @@ const RULES = {
         help: 'Check GITHUB_API_URL and the network, then run again.',
     },
 };
-const ROTATION_RULES = Object.entries(RULES).map(([id, rule]) => ({
-    id,
-    check: 'rotation',
-    name: rule.name,
-    shortDescription: rule.short,
-    fullDescription: rule.full,
-    help: rule.help,
-    severity: rule.severity,
-    tags: ['security', 'rotation'],
-}));
+const ROTATION_RULES = describeRules('rotation', RULES, ['security', 'rotation']);
 function configFile(ctx) {
     return ctx.source.file ?? '.keywarden.yml';
 }
@@ -51153,27 +51165,21 @@ const FILE_UNREADABLE = {
     help: 'Check the file permissions, or exclude the file with scan.exclude.',
     severity: 'info',
 };
+function describe(rule, category) {
+    return {
+        id: rule.id,
+        check: 'scan',
+        name: rule.title,
+        shortDescription: rule.title,
+        fullDescription: rule.description,
+        help: rule.remediation,
+        severity: rule.severity,
+        tags: ['security', 'secret', category],
+    };
+}
 function ruleDescriptors(rules) {
-    const fromRules = rules.map((rule) => ({
-        id: rule.id,
-        check: 'scan',
-        name: rule.title,
-        shortDescription: rule.title,
-        fullDescription: rule.description,
-        help: rule.remediation,
-        severity: rule.severity,
-        tags: ['security', 'secret', rule.category],
-    }));
-    const fromFiles = FILE_RULES.map((rule) => ({
-        id: rule.id,
-        check: 'scan',
-        name: rule.title,
-        shortDescription: rule.title,
-        fullDescription: rule.description,
-        help: rule.remediation,
-        severity: rule.severity,
-        tags: ['security', 'secret', 'credential-file'],
-    }));
+    const fromRules = rules.map((rule) => describe(rule, rule.category));
+    const fromFiles = FILE_RULES.map((rule) => describe(rule, 'credential-file'));
     return [...fromRules, ...fromFiles, FILE_TOO_LARGE, FILE_UNREADABLE];
 }
 /**
@@ -53565,6 +53571,7 @@ function effectiveValues(parsed) {
 }
 
 ;// CONCATENATED MODULE: ./src/validation/env/rules.ts
+
 /** Every rule .env validation can report. */
 const ENV_RULES = {
     'env-not-text': {
@@ -53676,7 +53683,7 @@ const ENV_RULES = {
         severity: 'high',
         name: 'HttpsOnly',
         short: 'URL must use HTTPS',
-        full: 'The seed systems reject or warn on plain-http URLs for updates, downloads and Vault: traffic and tokens would cross the network unencrypted.',
+        full: 'The systems these presets model reject plain-http URLs for updates, downloads and Vault: traffic and tokens would cross the network unencrypted.',
         help: 'Use an https:// URL (plain http is accepted only to loopback where the schema allows it).',
     },
     'env-loopback-only': {
@@ -53704,7 +53711,7 @@ const ENV_RULES = {
         severity: 'high',
         name: 'PublicBind',
         short: 'Service binds every interface',
-        full: 'A bind, listen or host key set to 0.0.0.0 or :: exposes the service on every network; the seed systems default to 127.0.0.1 to prevent accidental exposure.',
+        full: 'A bind, listen or host key set to 0.0.0.0 or :: exposes the service on every network; Status Panel defaults to 127.0.0.1 to prevent accidental exposure.',
         help: 'Bind 127.0.0.1 (or a private address); if exposure is intended, set allow-public-bind: true on the env entry.',
     },
     'env-default-credential': {
@@ -53725,7 +53732,7 @@ const ENV_RULES = {
         severity: 'critical',
         name: 'CommittedSecret',
         short: 'Secret set in a file tracked by git',
-        full: 'The seed forbids committing this secret (VAULT_TOKEN, AGENT_TOKEN, API keys); it is set in a file git tracks, so it is in the repository history. Empty values and obvious placeholders are accepted.',
+        full: "The preset's security policy forbids committing this secret (VAULT_TOKEN, AGENT_TOKEN, API keys); it is set in a file git tracks, so it is in the repository history. Empty values and obvious placeholders are accepted.",
         help: 'Remove the value from the tracked file (keep the key empty in templates), provide it at deploy time, and rotate it.',
     },
     'env-vault-path-not-allowed': {
@@ -53739,14 +53746,14 @@ const ENV_RULES = {
         severity: 'critical',
         name: 'TrackedEnvFile',
         short: '.env file is tracked by git',
-        full: 'The seed keeps .env out of version control; this one is committed, so its secrets are in the repository history.',
+        full: "The preset's security policy keeps .env out of version control; this one is committed, so its secrets are in the repository history.",
         help: 'git rm --cached the file, add it to .gitignore, and rotate every secret it held.',
     },
     'env-not-gitignored': {
         severity: 'high',
         name: 'EnvNotGitignored',
         short: '.env file is not git-ignored',
-        full: 'The seed keeps .env out of version control through .gitignore; without the rule the next `git add .` commits it.',
+        full: "The preset's security policy keeps .env out of version control through .gitignore; without the rule the next `git add .` commits it.",
         help: 'Add .env to .gitignore.',
     },
     'env-production-value': {
@@ -53817,16 +53824,7 @@ function envSeverity(id) {
     return ENV_RULES[id].severity;
 }
 function envRuleDescriptors() {
-    return Object.entries(ENV_RULES).map(([id, rule]) => ({
-        id,
-        check: 'validate',
-        name: rule.name,
-        shortDescription: rule.short,
-        fullDescription: rule.full,
-        help: rule.help,
-        severity: rule.severity,
-        tags: ['security', 'env'],
-    }));
+    return describeRules('validate', ENV_RULES, ['security', 'env']);
 }
 
 ;// CONCATENATED MODULE: ./src/validation/env/text.ts
@@ -54290,7 +54288,7 @@ function bindHost(value) {
 function publicBindProblem(value) {
     const host = bindHost(value);
     if (PUBLIC_BIND_HOSTS.has(host) || host === '[::0]' || host === '::0') {
-        return `binds every interface (${host}); the seeds default to 127.0.0.1: bind loopback or a private address, or set allow-public-bind: true on the env entry`;
+        return `binds every interface (${host}); services should bind 127.0.0.1 by default: bind loopback or a private address, or set allow-public-bind: true on the env entry`;
     }
     return undefined;
 }
@@ -54912,6 +54910,7 @@ function validateEnvFiles(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/validation/vault-policy/catalog.ts
+
 /** Every rule the Vault policy linter can report, with the remediation shown in SARIF and summaries. */
 const catalog_RULES = {
     'vault-policy-syntax': {
@@ -55108,63 +55107,20 @@ function severityOf(id) {
     return catalog_RULES[id].severity;
 }
 function policyRuleDescriptors() {
-    return Object.entries(catalog_RULES).map(([id, rule]) => ({
-        id,
-        check: 'validate',
-        name: rule.name,
-        shortDescription: rule.short,
-        fullDescription: rule.full,
-        help: rule.help,
-        severity: rule.severity,
-        tags: ['security', 'vault'],
-    }));
+    return describeRules('validate', catalog_RULES, ['security', 'vault']);
 }
 
 ;// CONCATENATED MODULE: ./src/validation/vault-policy/files.ts
 
 
-
-
 const POLICY_EXTENSIONS = ['.hcl', '.json'];
-const files_SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
-/** Repo-relative posix paths of tracked and untracked, not ignored files; undefined outside a git work tree. */
-function gitFiles(root) {
-    try {
-        const output = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'ignore'],
-            maxBuffer: 256 * 1024 * 1024,
-        });
-        return [...new Set(output.split('\0').filter(Boolean))];
-    }
-    catch {
-        return undefined;
-    }
-}
-function walkFiles(root) {
-    const files = [];
-    const visit = (relative) => {
-        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(root, relative), { withFileTypes: true })) {
-            const child = relative ? `${relative}/${entry.name}` : entry.name;
-            if (entry.isDirectory() && !files_SKIPPED_DIRECTORIES.has(entry.name))
-                visit(child);
-            // Links are listed (as git lists them) so the reader can report them instead of following them.
-            else if (entry.isFile() || entry.isSymbolicLink())
-                files.push(child);
-        }
-    };
-    visit('');
-    return files;
-}
 /** Policy files (.hcl, .json) under `root` matching any of the repo-relative globs, sorted. */
 function listPolicyFiles(root, globs) {
     if (globs.length === 0)
         return [];
-    const candidates = gitFiles(root) ?? walkFiles(root);
-    return candidates
-        .filter((file) => POLICY_EXTENSIONS.some((ext) => file.toLowerCase().endsWith(ext)))
-        .filter((file) => globs.some((glob) => minimatch(file, glob, { dot: true })))
-        .sort();
+    return listRepoFiles(root)
+        .visible.filter((file) => POLICY_EXTENSIONS.some((ext) => file.toLowerCase().endsWith(ext)))
+        .filter((file) => globs.some((glob) => minimatch(file, glob, { dot: true })));
 }
 
 // EXTERNAL MODULE: ./node_modules/js-hcl-parser/dist/hcl.js
@@ -55806,7 +55762,7 @@ function valueAt(document, instancePath) {
     }
     return value;
 }
-function describe(error, key, inBlock, value) {
+function structure_describe(error, key, inBlock, value) {
     const where = key ? `${key}: ` : '';
     switch (error.keyword) {
         case 'additionalProperties': {
@@ -55845,11 +55801,11 @@ function checkStructure(policy) {
         if (parts[0] === 'path' && parts[1] !== undefined) {
             const ruleIndex = Number(parts[1]);
             const rule = policy.rules[ruleIndex];
-            problem = { message: `path "${rule.path}": ${describe(error, parts[2], true, valueAt(document, error.instancePath))}`, line: rule.line, column: rule.column };
+            problem = { message: `path "${rule.path}": ${structure_describe(error, parts[2], true, valueAt(document, error.instancePath))}`, line: rule.line, column: rule.column };
         }
         else {
             const key = parts[0] ?? error.params.additionalProperty ?? 'path';
-            problem = { message: describe(error, parts[0], false, valueAt(document, error.instancePath)), ...locateTopLevelKey(policy.text, key) };
+            problem = { message: structure_describe(error, parts[0], false, valueAt(document, error.instancePath)), ...locateTopLevelKey(policy.text, key) };
         }
         const id = `${problem.line}:${problem.message}`;
         if (!seen.has(id)) {
@@ -56005,6 +55961,7 @@ const CHECK_COMMANDS = ['check', 'scan', 'validate', 'rotation-check', 'rotate',
 /** Runs the checks a command stands for, then applies suppressions; findings come back most severe first. */
 async function runCommand(command, ctx, options) {
     const result = mergeResults(await runChecks(command, ctx, options));
+    result.findings = dropRestatements(result.findings);
     const baselineFile = command === 'baseline' ? undefined : (options.baseline ?? ctx.config.scan.baseline);
     const findings = applySuppressions(result.findings, {
         root: ctx.root,
@@ -56041,6 +55998,27 @@ async function runChecks(command, ctx, options) {
             return results;
         }
     }
+}
+/**
+ * Validation rules that restate a scanner finding: when `check` runs both and they land on the same
+ * line, one fact gets one finding (the scanner's, which names the credential's kind).
+ */
+const RESTATES_SCAN = {
+    'env-default-credential': (id) => id.startsWith('default-credential'),
+    'env-tracked-env-file': (id) => id === 'committed-env-file',
+};
+function dropRestatements(findings) {
+    const scanRulesAt = new Map();
+    for (const f of findings) {
+        if (f.check !== 'scan' || f.commit)
+            continue;
+        const at = `${f.file}:${f.startLine}`;
+        scanRulesAt.set(at, [...(scanRulesAt.get(at) ?? []), f.ruleId]);
+    }
+    return findings.filter((f) => {
+        const restates = RESTATES_SCAN[f.ruleId];
+        return !restates || !(scanRulesAt.get(`${f.file}:${f.startLine}`) ?? []).some(restates);
+    });
 }
 function rotationConfigured(ctx) {
     return ctx.config.rotation.secrets.length > 0 || ctx.config.githubSecrets.maxAgeMs !== undefined;
