@@ -260,6 +260,9 @@ export async function rotate(ctx: RunContext, options: RotateOptions, deps: Rota
     }
   }
   for (const { secret, detail } of deferred) rotated.push({ ...baseRecord(secret), oldVersion: null, newVersion: null, status: 'skipped', detail });
-  if (queue.length === 0) ctx.log.info(`rotate: nothing ${selection.kind === 'due' ? 'is due' : 'to rotate'}`);
+  if (queue.length === 0) {
+    const unread = findings.length > 0 ? ` (${findings.length} problem${findings.length === 1 ? '' : 's'} reported)` : '';
+    ctx.log.info(`rotate: nothing ${selection.kind === 'due' ? 'is due' : 'to rotate'}${unread}`);
+  }
   return { findings, rules: ROTATION_RULES, rotated };
 }
