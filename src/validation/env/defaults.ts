@@ -1,9 +1,12 @@
+import { DEFAULT_PASSWORDS } from '../../scanning/rules/default-credentials.js';
+
 /**
- * Well-known default and placeholder credentials. The scanner has no exported dictionary yet
- * (src/scanning/rules/default-credentials.ts does not exist), so validation keeps this small list.
+ * What a preset refuses as a credential: the scanner's dictionary of well-known defaults plus the
+ * placeholders and weak words a production .env must not hold. Broader than the scanner's list on
+ * purpose: a schema that asks for a strong value may reject what a scan would not dare to report.
  * Compared after normalizing: lower case, separators removed, trailing digits dropped.
  */
-const DEFAULTS = [
+const PLACEHOLDERS_AND_WEAK_WORDS = [
   'admin', 'administrator', 'root', 'toor', 'password', 'passw0rd', 'pass', 'passwd', 'secret', 'changeme',
   'changeit', 'default', 'guest', 'test', 'testing', 'user', 'username', 'letmein', 'qwerty', 'welcome',
   'example', 'sample', 'demo', 'master', 'manager', 'operator', 'login', 'abc', 'abcdef', 'foo', 'foobar',
@@ -12,11 +15,11 @@ const DEFAULTS = [
   'supersecret', 'insecure', 'dev', 'development', 'local',
 ];
 
-const NORMALIZED = new Set(DEFAULTS);
-
 function normalize(value: string): string {
   return value.toLowerCase().replace(/[\s_\-.:!@#]/g, '').replace(/\d+$/, '');
 }
+
+const NORMALIZED = new Set([...PLACEHOLDERS_AND_WEAK_WORDS, ...[...DEFAULT_PASSWORDS].map(normalize)]);
 
 /** True for a known default or an obvious placeholder (all digits, one repeated character, `<…>`, `xxx…`). */
 export function isDefaultCredential(value: string): boolean {
