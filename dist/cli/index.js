@@ -49703,8 +49703,10 @@ async function rotate(ctx, options, deps) {
     }
     for (const { secret, detail } of deferred)
         rotated.push({ ...baseRecord(secret), oldVersion: null, newVersion: null, status: 'skipped', detail });
-    if (queue.length === 0)
-        ctx.log.info(`rotate: nothing ${selection.kind === 'due' ? 'is due' : 'to rotate'}`);
+    if (queue.length === 0) {
+        const unread = findings.length > 0 ? ` (${findings.length} problem${findings.length === 1 ? '' : 's'} reported)` : '';
+        ctx.log.info(`rotate: nothing ${selection.kind === 'due' ? 'is due' : 'to rotate'}${unread}`);
+    }
     return { findings, rules: ROTATION_RULES, rotated };
 }
 
@@ -54398,12 +54400,14 @@ function isDisabledSetting(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/validation/env/defaults.ts
+
 /**
- * Well-known default and placeholder credentials. The scanner has no exported dictionary yet
- * (src/scanning/rules/default-credentials.ts does not exist), so validation keeps this small list.
+ * What a preset refuses as a credential: the scanner's dictionary of well-known defaults plus the
+ * placeholders and weak words a production .env must not hold. Broader than the scanner's list on
+ * purpose: a schema that asks for a strong value may reject what a scan would not dare to report.
  * Compared after normalizing: lower case, separators removed, trailing digits dropped.
  */
-const DEFAULTS = [
+const PLACEHOLDERS_AND_WEAK_WORDS = [
     'admin', 'administrator', 'root', 'toor', 'password', 'passw0rd', 'pass', 'passwd', 'secret', 'changeme',
     'changeit', 'default', 'guest', 'test', 'testing', 'user', 'username', 'letmein', 'qwerty', 'welcome',
     'example', 'sample', 'demo', 'master', 'manager', 'operator', 'login', 'abc', 'abcdef', 'foo', 'foobar',
@@ -54411,10 +54415,10 @@ const DEFAULTS = [
     'yourusername', 'yourpassword', 'yourstrongpassword', 'yoursecret', 'yourtoken', 'yourapikey',
     'supersecret', 'insecure', 'dev', 'development', 'local',
 ];
-const NORMALIZED = new Set(DEFAULTS);
 function normalize(value) {
     return value.toLowerCase().replace(/[\s_\-.:!@#]/g, '').replace(/\d+$/, '');
 }
+const NORMALIZED = new Set([...PLACEHOLDERS_AND_WEAK_WORDS, ...[...DEFAULT_PASSWORDS].map(normalize)]);
 /** True for a known default or an obvious placeholder (all digits, one repeated character, `<…>`, `xxx…`). */
 function isDefaultCredential(value) {
     const trimmed = value.trim();
