@@ -48544,17 +48544,7 @@ function configFile(ctx) {
 }
 /** A finding about one configured secret, at the `.keywarden.yml` line that declares it; never holds a value. */
 function secretFinding(ctx, secret, ruleId, message) {
-    const { line, column } = ctx.source.locate(['rotation', 'secrets', secret.index]);
-    return makeFinding({
-        ruleId,
-        check: 'rotation',
-        severity: RULES[ruleId].severity,
-        message,
-        file: configFile(ctx),
-        startLine: line,
-        startColumn: column,
-        fingerprintMaterial: `${ruleId}\u0000${secret.mount}\u0000${secret.path}\u0000${secret.key}`,
-    });
+    return sectionFinding(ctx, ['rotation', 'secrets', secret.index], ruleId, message, `${secret.mount}\u0000${secret.path}\u0000${secret.key}`);
 }
 /** A finding about the config section at `keyPath` (the rotation or github-secrets block); `subject` identifies it stably. */
 function sectionFinding(ctx, keyPath, ruleId, message, subject) {
