@@ -129,6 +129,18 @@ describe('the built action, errors and clean runs', () => {
     repo.remove();
   });
 
+  it('keeps paths workspace-relative when the path input names a subdirectory', () => {
+    const repo = new GitRepo('kw-action-sub-');
+    repo.commit('monorepo', { 'services/api/.env': 'REDIS_PASSWORD=' + 'foo' + 'bared\n', 'README.md': '# mono\n' });
+    const { ran, outputs } = runOnEvent(repo, 'workflow_dispatch', {}, { path: 'services/api' });
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toMatch(/::error title=[^,]*,file=services\/api\/\.env,line=1/);
+    const sarif = JSON.parse(readFileSync(outputs['sarif-file']!, 'utf8'));
+    const uris = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris).toContain('services/api/.env');
+    repo.remove();
+  });
+
   it('rejects an invalid input value', () => {
     const repo = new GitRepo('kw-action-input-');
     repo.commit('x', { 'a.txt': 'a\n' });
