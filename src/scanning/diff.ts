@@ -1,12 +1,12 @@
 import { committedFileFindings } from './committed-files.js';
 import { decodeContent } from './files.js';
 import { looksMinified, skipReason } from './filters.js';
-import { blobSizes, git, gitLines, mergeBase, readBlobs, resolveCommit } from './git.js';
+import { blobSizes, git, gitLines, mergeBase, readBlobs, resolveCommit } from '../core/git.js';
 import { PatchParser, type PatchFile } from './patch.js';
 import type { ScanSession } from './session.js';
 
 /** Options every diff/log invocation gets: stable prefixes, rename detection, paths under the scan root. */
-const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M', '--relative', '--src-prefix=a/', '--dst-prefix=b/'];
+const DIFF_FLAGS = ['--no-color', '-M', '--relative', '--src-prefix=a/', '--dst-prefix=b/'];
 const BLOB_BATCH = 200;
 
 /** What to compare: `base...head` (diff mode) or the index against HEAD (staged mode). */

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ScanConfig } from '../config/types.js';
-import { git, gitWorkTree } from './git.js';
+import { git, gitWorkTree } from '../core/git.js';
 import { looksBinary } from './filters.js';
 
 export interface ListedFile {

@@ -1,6 +1,6 @@
 import { committedFileFindings } from './committed-files.js';
 import { looksMinified, skipReason } from './filters.js';
-import { commitExists, gitLines, isShallow, resolveCommit, SHALLOW_HINT } from './git.js';
+import { commitExists, gitLines, isShallow, resolveCommit, SHALLOW_HINT } from '../core/git.js';
 import { UserError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { COMMIT_MARK, PatchParser, type PatchFile } from './patch.js';
@@ -19,8 +19,6 @@ const LOG_FLAGS = [
   '-p',
   '-U0',
   '--no-color',
-  '--no-ext-diff',
-  '--no-textconv',
   '--full-history',
   '--reverse',
   '-M',

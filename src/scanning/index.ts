@@ -3,7 +3,7 @@ import type { RunContext } from '../core/context.js';
 import type { CheckResult } from '../core/result.js';
 import { scanDiff, type DiffTarget } from './diff.js';
 import { ruleDescriptors } from './findings.js';
-import { GitError, isGitWorkTree, ZERO_SHA } from './git.js';
+import { GitError, isGitWorkTree, ZERO_SHA } from '../core/git.js';
 import { scanHistory, type HistoryTarget } from './history.js';
 import { RULES } from './rules/index.js';
 import type { SecretRule } from './rule.js';

@@ -1,4 +1,4 @@
-import { unquotePath } from './git.js';
+import { unquotePath } from '../core/git.js';
 
 /**
  * A streaming parser of `git diff`/`git log -p` output with `-U0`, run with

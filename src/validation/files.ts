@@ -1,7 +1,7 @@
 /** Which files exist in the repository and what git thinks of them (tracked, ignored). */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { gitSync } from '../core/git.js';
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 
@@ -16,16 +16,9 @@ export interface RepoFiles {
 }
 
 function gitList(root: string, args: string[]): string[] | undefined {
-  try {
-    const output = execFileSync('git', ['-C', root, 'ls-files', '-z', ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return output.split('\0').filter(Boolean);
-  } catch {
-    return undefined;
-  }
+  const { status, stdout } = gitSync(root, ['ls-files', '-z', ...args]);
+  if (status !== 0) return undefined;
+  return stdout.toString('utf8').split('\0').filter(Boolean);
 }
 
 function walk(root: string): string[] {
@@ -60,9 +53,9 @@ export function listRepoFiles(root: string): RepoFiles {
 
 /** Would git ignore `file` (whether or not it is tracked)? Undefined outside git. */
 export function isGitIgnored(root: string, file: string): boolean | undefined {
-  const result = spawnSync('git', ['-C', root, 'check-ignore', '-q', '--no-index', '--', file], { stdio: 'ignore' });
-  if (result.status === 0) return true;
-  if (result.status === 1) return false;
+  const { status } = gitSync(root, ['check-ignore', '-q', '--no-index', '--', file]);
+  if (status === 0) return true;
+  if (status === 1) return false;
   return undefined;
 }
 

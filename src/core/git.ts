@@ -1,14 +1,53 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { UserError } from '../core/errors.js';
+import { UserError } from './errors.js';
 
 /**
- * Git, run without a shell and without anything that could execute repository-controlled
- * programs: no external diff, no textconv, no fsmonitor hook, no pager.
+ * The one way keywarden runs git. The repository may be a stranger's (a pull request, a downloaded
+ * clone with its own `.git/config`), so nothing it controls may run a program: no fsmonitor hook,
+ * no hooks at all, no pager, no external diff or textconv driver, no signature program, no
+ * credential helper, and no transport that runs commands (`ext::`). No shell is involved.
+ * Command-line `-c` outranks every config file, so these hold whatever the repository sets.
  */
-const SAFE_CONFIG = ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', '-c', 'diff.external=', '--no-pager'];
+const HARDENING = [
+  '-c', 'core.fsmonitor=false',
+  '-c', 'core.hooksPath=/dev/null',
+  '-c', 'core.askPass=',
+  '-c', 'core.quotePath=false',
+  '-c', 'diff.external=',
+  '-c', 'log.showSignature=false',
+  '-c', 'credential.helper=',
+  '-c', 'core.sshCommand=ssh',
+  '-c', 'submodule.recurse=false',
+  '-c', 'gc.auto=0',
+  '-c', 'maintenance.auto=false',
+  '-c', 'protocol.allow=never',
+  '-c', 'protocol.file.allow=always',
+  '-c', 'protocol.https.allow=always',
+  '-c', 'protocol.http.allow=always',
+  '-c', 'protocol.ssh.allow=always',
+  '--no-pager',
+];
+
+/** Drivers named by `.gitattributes` (repository content) run only when a diff asks for them. */
+const DIFFING = new Set(['diff', 'log', 'show']);
+
+/** The image's system config is not the job's to trust (a `container:` job runs anyone's image); a prompt would hang the job. */
+const ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+
+/** The full argument list for `git <args>`, hardened. */
+function hardenedArgs(args: readonly string[]): string[] {
+  const [command, ...rest] = args;
+  if (command === undefined) return [...HARDENING];
+  const noDrivers = DIFFING.has(command) ? ['--no-ext-diff', '--no-textconv'] : [];
+  return [...HARDENING, command, ...noDrivers, ...rest];
+}
+
+function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, ...ENV };
+}
 
 export const SHALLOW_HINT = 'the clone is too shallow for this range: set `fetch-depth: 0` in actions/checkout (or run `git fetch --unshallow`)';
 
@@ -26,8 +65,8 @@ export function git(cwd: string, args: string[], input?: string): Promise<Buffer
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
-      [...SAFE_CONFIG, ...args],
-      { cwd, encoding: 'buffer', maxBuffer: 1 << 30, windowsHide: true },
+      hardenedArgs(args),
+      { cwd, env: gitEnv(), encoding: 'buffer', maxBuffer: 1 << 30, windowsHide: true },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, String(stderr ?? '') || error.message));
         else resolve(stdout);
@@ -37,13 +76,28 @@ export function git(cwd: string, args: string[], input?: string): Promise<Buffer
   });
 }
 
+/**
+ * Synchronous form for the validators, which list files synchronously. `status` is git's exit code
+ * (some commands answer through it, like `check-ignore`); undefined when git could not be started.
+ */
+export function gitSync(cwd: string, args: string[]): { status: number | undefined; stdout: Buffer } {
+  const result = spawnSync('git', hardenedArgs(args), {
+    cwd,
+    env: gitEnv(),
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 1 << 30,
+    windowsHide: true,
+  });
+  return { status: result.error || result.status === null ? undefined : result.status, stdout: result.stdout ?? Buffer.alloc(0) };
+}
+
 export async function gitText(cwd: string, args: string[]): Promise<string> {
   return (await git(cwd, args)).toString('utf8');
 }
 
 /** Streams git's stdout line by line, so `git log -p` of a large history never sits in memory whole. */
 export async function gitLines(cwd: string, args: string[], onLine: (line: string) => void): Promise<void> {
-  const child = spawn('git', [...SAFE_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const child = spawn('git', hardenedArgs(args), { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -138,6 +192,18 @@ export async function mergeBase(dir: string, base: string, head: string): Promis
     if (await isShallow(dir)) throw new UserError(`no merge base of ${base} and ${head} in this clone: ${SHALLOW_HINT}`);
     throw new UserError(`${base} and ${head} have no common ancestor`);
   }
+}
+
+/**
+ * Fetches one commit (a pull request's base in a depth-1 checkout) from `remote`, shallowly. The
+ * remote's `uploadpack` setting names a program to run, so it is pinned here like `core.sshCommand`
+ * above (GIT_SSH_COMMAND from the job's environment still applies: it outranks config).
+ */
+export async function fetchCommit(dir: string, remote: string, sha: string): Promise<void> {
+  await git(dir, [
+    'fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head',
+    '--depth=1', '--upload-pack=git-upload-pack', '--end-of-options', remote, sha,
+  ]);
 }
 
 export const ZERO_SHA = /^0+$/;
