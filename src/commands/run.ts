@@ -1,6 +1,7 @@
 import type { RunContext } from '../core/context.js';
 import { LEVEL_RANK, compareFindings, type Finding, type Level } from '../core/finding.js';
 import { mergeResults, type CheckResult } from '../core/result.js';
+import { INLINE_ALLOW_RULES } from '../core/inline-allow.js';
 import { applySuppressions, EXPIRED_IGNORE_RULE, readBaseline } from '../core/suppress.js';
 import { runRotate, runRotationCheck, type RotateOptions } from '../rotation/index.js';
 import { runScan, type ScanOptions } from '../scanning/index.js';
@@ -34,7 +35,10 @@ export async function runCommand(command: CheckCommand, ctx: RunContext, options
     baselineFile,
     source: ctx.source,
   }).sort(compareFindings);
-  const rules = ctx.config.scan.ignore.length > 0 ? [...result.rules, EXPIRED_IGNORE_RULE] : result.rules;
+  const rules = ctx.config.scan.ignore.length > 0 ? [...result.rules, EXPIRED_IGNORE_RULE] : [...result.rules];
+  for (const rule of INLINE_ALLOW_RULES) {
+    if (!rules.some((r) => r.id === rule.id) && findings.some((f) => f.ruleId === rule.id)) rules.push(rule);
+  }
   return { ...result, findings, rules };
 }
 

@@ -4,8 +4,7 @@ import { minimatch } from 'minimatch';
 import type { ConfigSource, IgnoreEntry } from '../config/types.js';
 import { UserError } from './errors.js';
 import { makeFinding, type Finding, type RuleDescriptor } from './finding.js';
-
-export const INLINE_ALLOW = 'keywarden:allow';
+import { allowFor, AllowNotes, type AllowVerdict } from './inline-allow.js';
 
 export const EXPIRED_IGNORE_RULE: RuleDescriptor = {
   id: 'config-ignore-expired',
@@ -69,11 +68,23 @@ export function applySuppressions(findings: Finding[], inputs: SuppressionInputs
   const active = inputs.ignore.filter((entry) => !entry.expires || entry.expires >= today);
   const expired = inputs.ignore.filter((entry) => entry.expires && entry.expires < today);
   const lines = new FileLines(inputs.root);
+  const notes = new Map<string, AllowNotes>();
+  const notesOf = (finding: Finding): AllowNotes => {
+    const key = `${finding.check}\u0000${finding.file}`;
+    if (!notes.has(key)) notes.set(key, new AllowNotes(finding.file, finding.check));
+    return notes.get(key)!;
+  };
+
+  // A comment on a line with a finding of its own covers that finding: no note about the line below.
+  const occupied = new Set(findings.map((f) => `${f.file}:${f.startLine}`));
 
   const marked = findings.map((finding): Finding => {
     if (finding.suppression) return finding;
-    if (finding.check !== 'scan' && !finding.commit && lines.hasInlineAllow(finding.file, finding.startLine)) {
-      return { ...finding, suppression: { kind: 'inline', justification: `${INLINE_ALLOW} at ${finding.file}:${finding.startLine}` } };
+    if (finding.check !== 'scan' && !finding.commit) {
+      const { staleAbove, ...verdict } = lines.allowFor(finding.file, finding.startLine);
+      const stale = staleAbove !== undefined && !occupied.has(`${finding.file}:${staleAbove}`) ? { staleAbove } : {};
+      const suppression = notesOf(finding).take({ ...verdict, ...stale });
+      if (suppression) return { ...finding, suppression };
     }
     const entry = active.find((e) => ignoreMatches(e, finding));
     if (entry) return { ...finding, suppression: { kind: 'ignore', justification: entry.reason } };
@@ -97,7 +108,8 @@ export function applySuppressions(findings: Finding[], inputs: SuppressionInputs
       fingerprintMaterial: `${entry.index}:${entry.rule ?? ''}:${(entry.paths ?? []).join(',')}:${entry.fingerprint ?? ''}:${entry.expires}`,
     });
   });
-  return [...marked, ...expiredFindings];
+  const allowNotes = [...notes.values()].flatMap((n) => n.findings());
+  return [...marked, ...allowNotes, ...expiredFindings];
 }
 
 function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
@@ -117,10 +129,11 @@ class FileLines {
   private readonly cache = new Map<string, string[] | null>();
   constructor(private readonly root: string) {}
 
-  hasInlineAllow(file: string, line: number): boolean {
-    const lines = this.linesOf(file);
-    if (!lines) return false;
-    return [lines[line - 1], lines[line - 2]].some((text) => text?.includes(INLINE_ALLOW));
+  allowFor(file: string, line: number): AllowVerdict {
+    const text = this.linesOf(file)?.[line - 1];
+    if (text === undefined) return {};
+    const previous = line > 1 ? this.linesOf(file)?.[line - 2] : undefined;
+    return allowFor({ line, text, ...(previous !== undefined ? { previous: { line: line - 1, text: previous } } : {}) });
   }
 
   private linesOf(file: string): string[] | null {

@@ -20,8 +20,9 @@ interface ChangedFile {
 
 /**
  * Diff and staged modes: only lines added on the new side. The whole new version of each changed
- * file is read from git objects (never the work tree) and scanned, so context such as a
- * `keywarden:allow` on an unchanged line above still counts; only matches on added lines are kept.
+ * file is read from git objects (never the work tree) and scanned, so context such as a key block
+ * counts; only matches on added lines are kept. An allow comment counts only on a line the change
+ * adds (`keywarden:allow` on the match's own line, `keywarden:allow-next-line` on the line above it).
  */
 export async function scanDiff(session: ScanSession, target: DiffTarget): Promise<string> {
   const root = session.ctx.root;
@@ -62,7 +63,7 @@ export async function scanDiff(session: ScanSession, target: DiffTarget): Promis
       if (!lines || lines.size === 0 || skipReason(file.path)) continue;
       if (size > session.maxFileSize) session.tooLarge(file.path, size);
       else if (text === undefined || looksMinified(file.path, text)) session.skipped++;
-      else session.scan(file.path, text, { keep: (m) => touches(lines, m.line, m.endLine) });
+      else session.scan(file.path, text, { addedLines: lines, keep: (m) => touches(lines, m.line, m.endLine) });
     }
   }
   return description;

@@ -1,6 +1,7 @@
 import { minimatch } from 'minimatch';
 import type { RuleMatch, SecretRule } from './rule.js';
 import { classifyFile, isFalsePositive, type FileKind } from './filters.js';
+import { allowFor, type InlineAllow } from '../core/inline-allow.js';
 
 /** One confirmed secret in a text. Positions are 1-based; `endColumn` is exclusive (SARIF style). */
 export interface Match {
@@ -16,8 +17,10 @@ export interface Match {
   lineText: string;
   /** 0-based offset of `lineText` within its line (non-zero only for windows of long lines). */
   lineTextOffset: number;
-  /** A `keywarden:allow` comment sits on the line or on the line before. */
-  inlineAllow: boolean;
+  /** The allow comment covering the match: `keywarden:allow` on its line, `allow-next-line` above. */
+  allow?: InlineAllow;
+  /** Line of a `keywarden:allow` just above, which no longer covers this match (and has none of its own). */
+  staleAllowAbove?: number;
 }
 
 export interface ScanTextOptions {
@@ -26,9 +29,13 @@ export interface ScanTextOptions {
    * (history mode: the lines a commit added). Defaults to 1, 2, 3…
    */
   lineNumbers?: number[];
+  /**
+   * Diff mode: the lines the change adds. A `keywarden:allow-next-line` counts only on one of them,
+   * so a change cannot put a new value under an existing comment.
+   */
+  addedLines?: ReadonlySet<number>;
 }
 
-export const INLINE_ALLOW = 'keywarden:allow';
 /** Lines longer than this are scanned in bounded windows around keyword hits. */
 export const LONG_LINE = 20_000;
 /** How far before a keyword hit a window of a long line starts (and how far windows overlap). */
@@ -173,7 +180,7 @@ export function scanText(text: string, file: string, rules: SecretRule[], option
     }
   }
   if (raw.length === 0) return [];
-  return locate(text, raw, kind, file, options.lineNumbers);
+  return locate(text, raw, kind, file, options);
 }
 
 /** Where a rule runs: `[regionStart, regionEnd)`, its match beginning before `acceptEnd`, on the hit's line. */
@@ -230,7 +237,8 @@ function runRule(c: CompiledRule, text: string, where: Region, file: string, see
 }
 
 /** Turns offsets into line/column, applies the global false-positive filters and inline allows. */
-function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, lineNumbers?: number[]): Match[] {
+function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, options: ScanTextOptions): Match[] {
+  const { lineNumbers, addedLines } = options;
   raw.sort((a, b) => a.start - b.start || a.rule.index - b.rule.index);
   const matches: Match[] = [];
   let cursor = 0;
@@ -273,20 +281,30 @@ function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, lin
     }
     const breaks = r.end <= lineEnd ? { count: 0, lastBreak: -1 } : countBreaks(text, r.start, r.end);
     const endLineIndex = lineIndex + breaks.count;
-    const previousIsReal = lineIndex > 0 && realLine(lineIndex - 1) === realLine(lineIndex) - 1;
+    const line = realLine(lineIndex);
+    const previousIsReal = lineIndex > 0 && realLine(lineIndex - 1) === line - 1;
+    const verdict = allowFor({
+      line,
+      text: lineText,
+      ...(previousIsReal ? { previous: { line: line - 1, text: previous }, previousTrusted: !addedLines || addedLines.has(line - 1) } : {}),
+    });
     matches.push({
       rule: r.rule.rule,
       secret: r.secret,
       groups: r.groups,
-      line: realLine(lineIndex),
+      line,
       column: r.start - lineStart + 1,
       endLine: realLine(endLineIndex),
       endColumn: breaks.count === 0 ? r.end - lineStart + 1 : r.end - breaks.lastBreak,
       lineText,
       lineTextOffset: textStart - lineStart,
-      inlineAllow: lineText.includes(INLINE_ALLOW) || (previousIsReal && previous.includes(INLINE_ALLOW)),
+      ...(verdict.allow ? { allow: verdict.allow } : {}),
+      ...(verdict.staleAbove !== undefined ? { staleAllowAbove: verdict.staleAbove } : {}),
     });
   }
+  // A comment on a line with a match of its own covers that match, as it always did: no note.
+  const matchedLines = new Set(matches.map((m) => m.line));
+  for (const m of matches) if (m.staleAllowAbove !== undefined && matchedLines.has(m.staleAllowAbove)) delete m.staleAllowAbove;
   return matches;
 }
 

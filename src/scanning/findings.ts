@@ -1,6 +1,6 @@
 import { makeFinding, redact, type Finding, type RuleDescriptor } from '../core/finding.js';
 import type { Match } from './engine.js';
-import { INLINE_ALLOW } from './engine.js';
+import { AllowNotes, INLINE_ALLOW_RULES, redactReason } from '../core/inline-allow.js';
 import type { SecretRule } from './rule.js';
 import { FILE_RULES } from './committed-files.js';
 import { DEFAULT_PASSWORDS } from './rules/default-credentials.js';
@@ -45,7 +45,7 @@ function describe(rule: DescribedRule, category: string): RuleDescriptor {
 export function ruleDescriptors(rules: SecretRule[]): RuleDescriptor[] {
   const fromRules = rules.map((rule) => describe(rule, rule.category));
   const fromFiles = FILE_RULES.map((rule) => describe(rule, 'credential-file'));
-  return [...fromRules, ...fromFiles, FILE_TOO_LARGE, FILE_UNREADABLE];
+  return [...fromRules, ...fromFiles, FILE_TOO_LARGE, FILE_UNREADABLE, ...INLINE_ALLOW_RULES];
 }
 
 /**
@@ -125,6 +125,10 @@ export function snippetFor(match: Match, sameLine: Match[]): string {
   return `${from > 0 ? '…' : ''}${out.slice(from, from + SNIPPET_MAX - 2)}…`;
 }
 
+/**
+ * One finding per kept match, suppressed when an allow comment covers it, plus a note for each
+ * comment that gives no reason or sits above a finding it no longer covers.
+ */
 export function findingsFor(file: string, matches: Match[], commit?: string): Finding[] {
   const kept = dropOverlaps(matches);
   const byLine = new Map<number, Match[]>();
@@ -133,7 +137,8 @@ export function findingsFor(file: string, matches: Match[], commit?: string): Fi
     list.push(m);
     byLine.set(m.line, list);
   }
-  return kept.map((match) => {
+  const notes = new AllowNotes(file, 'scan', commit);
+  const findings = kept.map((match) => {
     const finding = makeFinding({
       ruleId: match.rule.id,
       check: 'scan',
@@ -148,7 +153,10 @@ export function findingsFor(file: string, matches: Match[], commit?: string): Fi
       fingerprintMaterial: match.secret,
       ...(commit ? { commit } : {}),
     });
-    if (!match.inlineAllow) return finding;
-    return { ...finding, suppression: { kind: 'inline', justification: `${INLINE_ALLOW} at ${file}:${match.line}` } };
+    const secrets = (byLine.get(match.allow?.line ?? match.line) ?? []).map((m) => m.secret);
+    const allow = match.allow && { ...match.allow, reason: redactReason(match.allow.reason, secrets) };
+    const suppression = notes.take({ ...(allow ? { allow } : {}), ...(match.staleAllowAbove !== undefined ? { staleAbove: match.staleAllowAbove } : {}) });
+    return suppression ? { ...finding, suppression } : finding;
   });
+  return [...findings, ...notes.findings()];
 }

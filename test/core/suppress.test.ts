@@ -103,12 +103,19 @@ describe('applySuppressions', () => {
     expect(() => readBaseline(dir, 'bad.json')).toThrow(/fingerprints/);
   });
 
-  it('honours keywarden:allow on the line or the line before for non-scan findings', () => {
+  it('honours keywarden:allow on its line and allow-next-line above for non-scan findings', () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'deploy'));
-    writeFileSync(path.join(dir, 'deploy/.env'), 'A=1\n# keywarden:allow reviewed\nB=2\nC=3\n');
+    writeFileSync(path.join(dir, 'deploy/.env'), 'A=1\n# keywarden:allow-next-line reviewed\nB=2\nC=3 # keywarden:allow\n# keywarden:allow old habit\nD=4\n');
     const v = (line: number) => finding({ check: 'validate', ruleId: 'env-x', startLine: line });
-    const out = applySuppressions([v(3), v(4), v(1)], { root: dir, now, source, ignore: [] });
-    expect(out.map((f) => f.suppression?.kind)).toEqual(['inline', undefined, undefined]);
+    const out = applySuppressions([v(3), v(4), v(1), v(6)], { root: dir, now, source, ignore: [] });
+    expect(out.map((f) => [f.ruleId, f.startLine, f.suppression?.justification])).toEqual([
+      ['env-x', 3, 'keywarden:allow-next-line at deploy/.env:2: reviewed'],
+      ['env-x', 4, 'keywarden:allow at deploy/.env:4 (no reason given)'],
+      ['env-x', 1, undefined],
+      ['env-x', 6, undefined],
+      ['inline-allow-without-reason', 4, undefined],
+      ['inline-allow-line-above', 5, undefined],
+    ]);
   });
 });

@@ -107,16 +107,50 @@ describe('scanText', () => {
 
   it('numbers lines from a line map when the text is a selection of a file', () => {
     const token = demoToken();
-    const matches = scanText(`x = 1\n// keywarden:allow\nt = "${token}"`, 'a.js', [TOKEN_RULE], { lineNumbers: [3, 10, 11] });
-    expect(matches[0]).toMatchObject({ line: 11, inlineAllow: true });
-    const gap = scanText(`// keywarden:allow\nt = "${token}"`, 'a.js', [TOKEN_RULE], { lineNumbers: [3, 11] });
-    expect(gap[0]).toMatchObject({ line: 11, inlineAllow: false });
+    const matches = scanText(`x = 1\n// keywarden:allow-next-line fixture\nt = "${token}"`, 'a.js', [TOKEN_RULE], { lineNumbers: [3, 10, 11] });
+    expect(matches[0]).toMatchObject({ line: 11, allow: { kind: 'next-line', line: 10, reason: 'fixture' } });
+    const gap = scanText(`// keywarden:allow-next-line fixture\nt = "${token}"`, 'a.js', [TOKEN_RULE], { lineNumbers: [3, 11] });
+    expect(gap[0]).toMatchObject({ line: 11 });
+    expect(gap[0]!.allow).toBeUndefined();
   });
 
-  it('marks keywarden:allow on the line or the line before, not further', () => {
+  it('keywarden:allow covers exactly its own line; allow-next-line the next line only', () => {
     const t = () => demoToken();
-    const text = [`a = "${t()}" // keywarden:allow test fixture`, '# keywarden:allow', `b = "${t()}"`, '', `c = "${t()}"`].join('\n');
-    expect(scanText(text, 'a.py', [TOKEN_RULE]).map((m) => m.inlineAllow)).toEqual([true, true, false]);
+    const text = [
+      `a = "${t()}" // keywarden:allow test fixture`,
+      `b = "${t()}"`,
+      '# keywarden:allow',
+      `c = "${t()}"`,
+      '# keywarden:allow-next-line generated sample',
+      `d = "${t()}"`,
+      `e = "${t()}"`,
+      `f = "${t()}" # keywarden:allow-next-line`,
+    ].join('\n');
+    const matches = scanText(text, 'a.py', [TOKEN_RULE]);
+    expect(matches.map((m) => [m.line, m.allow?.kind, m.allow?.line, m.staleAllowAbove])).toEqual([
+      [1, 'line', 1, undefined],
+      // The comment on line 1 covers line 1 (its own finding): no note, and line 2 is reported.
+      [2, undefined, undefined, undefined],
+      [4, undefined, undefined, 3],
+      [6, 'next-line', 5, undefined],
+      [7, undefined, undefined, undefined],
+      [8, undefined, undefined, undefined],
+    ]);
+  });
+
+  it('reads the reason after the marker in every comment syntax, and no look-alike marker', () => {
+    const t = demoToken();
+    const reasons = [
+      [`x = "${t}" # keywarden:allow: revoked fixture`, 'revoked fixture'],
+      [`x = "${t}"; /* keywarden:allow — docs sample */`, 'docs sample'],
+      [`<k v="${t}"/> <!-- keywarden:allow test key -->`, 'test key'],
+      [`x: "${t}" {{/* keywarden:allow  */}}`, ''],
+      [`x = "${t}" -- keywarden:allow`, ''],
+    ];
+    for (const [line, reason] of reasons) expect(scanText(line!, 'a.txt', [TOKEN_RULE])[0]!.allow).toEqual({ kind: 'line', line: 1, reason });
+    for (const line of [`x = "${t}" # keywarden:allowed`, `x = "${t}" # keywarden:allow-this`, `x = "${t}" # keywarden:allow-next-lines`]) {
+      expect(scanText(line, 'a.txt', [TOKEN_RULE])[0]!.allow).toBeUndefined();
+    }
   });
 
   it('survives invalid UTF-8 and non-ASCII text whose lower-case form is longer', () => {
@@ -175,9 +209,29 @@ describe('findings from matches', () => {
     expect(unlisted!.message).toBe('DB_PASSWORD is set to a default credential (Default database password)');
   });
 
-  it('marks inline-allowed findings as suppressed and keeps them', () => {
-    const [finding] = findingsFor('a.ts', scanText(`// keywarden:allow\nconst t = "${demoToken()}";`, 'a.ts', [TOKEN_RULE]));
-    expect(finding!.suppression).toEqual({ kind: 'inline', justification: 'keywarden:allow at a.ts:2' });
+  it('marks inline-allowed findings as suppressed with the comment\'s line and reason, and keeps them', () => {
+    const [finding, ...rest] = findingsFor('a.ts', scanText(`// keywarden:allow-next-line test fixture, revoked\nconst t = "${demoToken()}";`, 'a.ts', [TOKEN_RULE]));
+    expect(rest).toEqual([]);
+    expect(finding!.suppression).toEqual({ kind: 'inline', justification: 'keywarden:allow-next-line at a.ts:1: test fixture, revoked' });
+  });
+
+  it('reports a bare marker and a comment that no longer covers the line below as notes', () => {
+    const t = demoToken();
+    const text = [`a = "${demoToken()}" # keywarden:allow`, '# keywarden:allow old habit', `b = "${t}"`].join('\n');
+    const findings = findingsFor('a.py', scanText(text, 'a.py', [TOKEN_RULE]));
+    expect(findings.map((f) => [f.ruleId, f.startLine, f.level, f.suppression?.justification])).toEqual([
+      ['demo-token', 1, 'error', 'keywarden:allow at a.py:1 (no reason given)'],
+      ['demo-token', 3, 'error', undefined],
+      ['inline-allow-without-reason', 1, 'note', undefined],
+      ['inline-allow-line-above', 2, 'note', undefined],
+    ]);
+    expect(findings[3]!.message).toContain('keywarden:allow-next-line');
+  });
+
+  it('never prints a found value that sits in the reason text', () => {
+    const t = demoToken();
+    const [finding] = findingsFor('a.ts', scanText(`t = "${t}" // keywarden:allow was ${t}`, 'a.ts', [TOKEN_RULE]));
+    expect(finding!.suppression!.justification).toBe(`keywarden:allow at a.ts:1: was ${t.slice(0, 4)}…`);
   });
 
   it('cuts long snippets to 200 characters around the secret', () => {

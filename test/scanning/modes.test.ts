@@ -46,16 +46,33 @@ describe('diff mode', () => {
     expect(logs[0]).toMatch(/^scan: main\.\.\.feature \(/);
   });
 
-  it('reads the head commit, not the working tree, and honours an allow comment on an unchanged line above', async () => {
+  it('reads the head commit, not the working tree, and honours allow comments the change adds', async () => {
     const r = repo();
-    r.commit('base', { 'a.ts': '// keywarden:allow documented test token\nconst x = 1;\n' });
+    r.commit('base', { 'a.ts': 'const x = 1;\n' });
     r.git('checkout', '-q', '-b', 'feature');
-    const head = r.commit('feature', { 'a.ts': `// keywarden:allow documented test token\nconst t = "${demoToken()}";\n`, 'b.ts': `const u = "${demoToken()}";\n` });
+    const head = r.commit('feature', {
+      'a.ts': `// keywarden:allow-next-line documented test token\nconst t = "${demoToken()}";\nconst v = "${demoToken()}"; // keywarden:allow revoked\n`,
+      'b.ts': `const u = "${demoToken()}";\n`,
+    });
     r.write({ 'b.ts': 'cleaned up in the work tree only\n' });
     const { findings } = await scan(r.dir, { mode: 'diff', base: 'main', head });
-    expect(findings.map((f) => [f.file, f.startLine, f.suppression?.kind])).toEqual([
-      ['a.ts', 2, 'inline'],
+    expect(findings.map((f) => [f.file, f.startLine, f.suppression?.justification])).toEqual([
+      ['a.ts', 2, 'keywarden:allow-next-line at a.ts:1: documented test token'],
+      ['a.ts', 3, 'keywarden:allow at a.ts:3: revoked'],
       ['b.ts', 1, undefined],
+    ]);
+  });
+
+  it('fails a change that adds a token under an existing allow comment', async () => {
+    const r = repo();
+    r.commit('base', { 'a.ts': `const fixture = "${demoToken()}"; // keywarden:allow test fixture\n// keywarden:allow-next-line sample\nconst x = 1;\n` });
+    r.git('checkout', '-q', '-b', 'feature');
+    const lines = r.git('show', 'main:a.ts').split('\n');
+    const head = r.commit('feature', { 'a.ts': [lines[0], `const prod = "${demoToken()}";`, lines[1], `const y = "${demoToken()}";`, ''].join('\n') });
+    const { findings } = await scan(r.dir, { mode: 'diff', base: 'main', head });
+    expect(findings.filter((f) => f.ruleId === 'demo-token').map((f) => [f.startLine, f.suppression])).toEqual([
+      [2, undefined],
+      [4, undefined],
     ]);
   });
 
@@ -129,6 +146,20 @@ describe('history mode', () => {
       ['c.ts', 3, side],
     ]);
     expect(logs[0]).toMatch(/all commits of all refs \(4 commits\)/);
+  });
+
+  it('counts an allow comment only when the same commit adds it on the line it covers', async () => {
+    const r = repo();
+    r.commit('fixture', { 'a.ts': `// keywarden:allow-next-line sample\nconst x = 1;\nconst f = "${demoToken()}"; // keywarden:allow fixture\n` });
+    r.commit('token under the comments', {
+      'a.ts': `// keywarden:allow-next-line sample\nconst p = "${demoToken()}";\nconst f = "${'x'}"; // keywarden:allow fixture\nconst q = "${demoToken()}";\n`,
+    });
+    const { findings } = await scan(r.dir, { mode: 'history' });
+    expect(findings.filter((f) => f.ruleId === 'demo-token').map((f) => [f.startLine, f.suppression?.kind])).toEqual([
+      [3, 'inline'],
+      [2, undefined],
+      [4, undefined],
+    ]);
   });
 
   it('reports a committed secret file with the commit that added it', async () => {
