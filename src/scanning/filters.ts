@@ -132,6 +132,20 @@ function isRepeatedOrSequential(value: string): boolean {
   return lower.length >= 6 && ('01234567890123456789'.includes(lower) || 'abcdefghijklmnopqrstuvwxyz'.includes(lower));
 }
 
+/**
+ * True when the global filters drop `value` whatever the rule that found it: a template, mask or
+ * reference, a placeholder word, a repeated or sequential run. Generated samples and test data check
+ * it, so that a random value that spells `Mock` by coincidence is drawn again rather than missed.
+ */
+export function isPlaceholderValue(value: string): boolean {
+  return (
+    TEMPLATE_VALUES.some((re) => re.test(value)) ||
+    REFERENCES.some((re) => re.test(value)) ||
+    SOFT_PLACEHOLDERS.slice(0, 4).some((re) => re.test(value)) ||
+    isRepeatedOrSequential(value)
+  );
+}
+
 /** True when a rule's match is not a real secret. */
 export function isFalsePositive(input: FilterInput): boolean {
   const { rule, secret, kind } = input;

@@ -5,7 +5,7 @@ import type { RunContext } from '../core/context.js';
 import { UserError } from '../core/errors.js';
 import { authenticate } from './auth.js';
 import { HttpVaultClient } from './client.js';
-import { DEFAULT_RETRY, VaultTransport, type RetryPolicy } from './http.js';
+import { DEFAULT_RETRY, VaultTransport, type RetryPolicy, type TransportTimers } from './http.js';
 import type { VaultClient } from './types.js';
 
 /** Where to find Vault and how to log in, from trusted inputs, config and environment. */
@@ -21,6 +21,8 @@ export interface VaultSettings {
 export interface ConnectOptions {
   /** Overrides of the retry policy (tests use tiny delays). */
   retry?: Partial<RetryPolicy>;
+  /** Simulated timers in tests (retry pauses, request timeouts). */
+  timers?: TransportTimers;
 }
 
 const DEFAULT_AUTH: VaultAuthConfig = { method: 'token', tokenEnv: 'VAULT_TOKEN', roleIdEnv: 'VAULT_ROLE_ID', secretIdEnv: 'VAULT_SECRET_ID' };
@@ -96,6 +98,7 @@ export async function connectVault(ctx: RunContext, options: ConnectOptions = {}
     ca: settings.caFile ? readCa(settings.caFile) : undefined,
     timeoutMs: settings.timeoutMs,
     retry: { ...DEFAULT_RETRY, ...defined(options.retry) },
+    timers: options.timers,
   });
   transport.setToken(await authenticate(transport, ctx, settings.auth));
   return new HttpVaultClient(transport);

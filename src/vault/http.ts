@@ -15,6 +15,15 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 30_000 };
 
+/** How the transport waits; tests pass a simulated clock's, so no test waits on the wall clock. */
+export interface TransportTimers {
+  sleep(ms: number): Promise<void>;
+  /** A signal that aborts with a `TimeoutError` once `ms` have passed. */
+  timeout(ms: number): AbortSignal;
+}
+
+export const REAL_TIMERS: TransportTimers = { sleep: (ms) => sleep(ms), timeout: (ms) => AbortSignal.timeout(ms) };
+
 export interface TransportOptions {
   address: string;
   namespace?: string;
@@ -22,6 +31,7 @@ export interface TransportOptions {
   ca?: string;
   timeoutMs: number;
   retry: RetryPolicy;
+  timers?: TransportTimers;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH';
@@ -99,7 +109,7 @@ export class VaultTransport {
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         dispatcher: this.#dispatcher,
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
+        signal: (this.#options.timers ?? REAL_TIMERS).timeout(this.#options.timeoutMs),
       });
       const text = await response.text();
       let body: Record<string, unknown> | null = null;
@@ -143,7 +153,7 @@ export class VaultTransport {
   }
 
   async pause(attempt: number, retryAfterMs?: number): Promise<void> {
-    await sleep(this.backoffMs(attempt, retryAfterMs));
+    await (this.#options.timers ?? REAL_TIMERS).sleep(this.backoffMs(attempt, retryAfterMs));
   }
 
   /**

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { makeFinding, redact, type Finding, type FindingInput, type RuleDescriptor } from '../../src/core/finding.js';
 import type { Report } from '../../src/core/report.js';
+import { randomChars, secret, HEX_CHARS } from '../support/random.js';
 
-/** A fake secret made at test time: random, so no literal token is ever committed. */
+/** A secret made at test time from the seeded generator, so no literal token is ever committed. */
 export function fakeSecret(): string {
-  return 'kw' + 'test_' + randomBytes(20).toString('hex');
+  return 'kw' + 'test_' + secret.hex(20);
 }
 
 export function finding(overrides: Partial<FindingInput> = {}): Finding {
@@ -16,7 +16,7 @@ export function finding(overrides: Partial<FindingInput> = {}): Finding {
     file: 'src/app.ts',
     startLine: 3,
     startColumn: 7,
-    fingerprintMaterial: randomBytes(8).toString('hex'),
+    fingerprintMaterial: randomChars(HEX_CHARS, 16),
     ...overrides,
   });
 }

@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RotationRecord } from '../../src/core/result.js';
 import { runRotate } from '../../src/rotation/index.js';
 import { startFakeVault, type FakeVault, type Fault } from '../support/fake-vault.js';
-import { DAY, randomToken, rotationContext, testDeps, vaultEnv } from './helpers.js';
+import { DAY, randomToken, rotationContext, testClock, testDeps, vaultEnv } from './helpers.js';
 
 /**
  * Every fault the fake Vault can inject, at every step of a rotation: afterwards the secret holds
@@ -40,7 +39,7 @@ interface Run {
  * `onWrite` faults armed only when the write arrives, so they hit the steps after it.
  */
 async function rotateWith(faults: Fault[], onWrite: Fault[] = [], beforeWrite: Fault[] = []): Promise<Run> {
-  vault = await startFakeVault({ mounts: { leyzen: { version: 2 } } });
+  vault = await startFakeVault({ mounts: { leyzen: { version: 2 } }, time: testClock });
   const oldValue = randomToken();
   vault.seedKv('leyzen', PATH, { VAULT_PASS: oldValue, OTHER: 'kept' }, { createdTime: new Date(Date.now() - 100 * DAY) });
   const arm = (): void => onWrite.forEach((f) => vault.injectFault(f));
@@ -108,7 +107,8 @@ describe('rotate under Vault faults: the write', () => {
     const run = await rotateWith([{ kind: 'latency', ms: 1500, match: { method: 'POST', path: DATA } }]);
     expect(expectHonestReport(run)).toBe('new');
     // The timed-out original arrives late with the same check-and-set value: Vault refuses it.
-    await sleep(800);
+    await vault.releaseLate();
+    expect(vault.requests.filter((r) => r.method === 'POST' && r.path === DATA)).toHaveLength(2);
     const later = vault.readKvDirect('leyzen', PATH)!;
     expect(later).toMatchObject({ version: 2, data: { VAULT_PASS: run.newValue, OTHER: 'kept' } });
   });
@@ -166,7 +166,7 @@ describe('rotate under Vault faults: after the write', () => {
 
 describe('rotate under Vault faults: before the write', () => {
   it('Vault failing every read: nothing is written and the report says why', async () => {
-    vault = await startFakeVault({ mounts: { leyzen: { version: 2 } } });
+    vault = await startFakeVault({ mounts: { leyzen: { version: 2 } }, time: testClock });
     vault.seedKv('leyzen', PATH, { VAULT_PASS: randomToken() });
     vault.injectFault({ kind: 'status', status: 503, times: 100, match: { method: 'GET', path: DATA } });
     const { ctx } = rotationContext(CONFIG, { env: vaultEnv(vault) });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,8 @@ import type { RunContext } from '../../src/core/context.js';
 import type { RotationDeps } from '../../src/rotation/index.js';
 import { connectVault } from '../../src/vault/connect.js';
 import type { FakeVault } from '../support/fake-vault.js';
+import { simulatedClock, type SimulatedClock } from '../support/clock.js';
+import { secret } from '../support/random.js';
 
 export const DAY = 86_400_000;
 
@@ -43,10 +44,18 @@ export function vaultEnv(vault: FakeVault, token = vault.rootToken): NodeJS.Proc
   return { VAULT_ADDR: vault.url, VAULT_TOKEN: token };
 }
 
-/** Deps using the real client with tiny retry delays, and quick verify polling. */
+/**
+ * The clock rotation's verify polling and the fake agent share in tests: simulated, so waiting for a
+ * pickup (or for its timeout) takes no wall-clock time.
+ */
+export const testClock: SimulatedClock = simulatedClock();
+
+/** Deps using the real client; its retry pauses and timeouts, and verify polling, run on the simulated clock. */
 export function testDeps(extra: Partial<RotationDeps> = {}): Partial<RotationDeps> {
   return {
-    connect: (ctx) => connectVault(ctx, { retry: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 } }),
+    connect: (ctx) => connectVault(ctx, { retry: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 }, timers: testClock }),
+    clock: testClock.now,
+    sleep: testClock.sleep,
     verifyPollMs: 50,
     ...extra,
   };
@@ -54,7 +63,7 @@ export function testDeps(extra: Partial<RotationDeps> = {}): Partial<RotationDep
 
 /** A random value of the shape a real token has, built at test time (never a literal). */
 export function randomToken(bytes = 24): string {
-  return randomBytes(bytes).toString('hex');
+  return secret.hex(bytes);
 }
 
 export interface LocalServer {
@@ -98,22 +107,23 @@ export interface FakeAgentOptions {
 
 /**
  * A Status Panel-like agent: on each /health request it "refreshes" from the fake Vault (as its 60 s
- * loop would), swaps when the value changed, and reports token_age_seconds since its last swap.
+ * loop would), swaps when the value changed, and reports token_age_seconds since its last swap, on
+ * the simulated test clock.
  */
 export async function startFakeAgent(vault: FakeVault, mount: string, path: string, key: string, options: FakeAgentOptions = {}): Promise<LocalServer> {
   let seen = vault.readKvDirect(mount, path)?.data?.[key];
-  let swappedAt = Date.now() - (options.initialAgeSeconds ?? 3600) * 1000;
+  let swappedAt = testClock.now() - (options.initialAgeSeconds ?? 3600) * 1000;
   return startJsonServer(() => {
     const current = vault.readKvDirect(mount, path)?.data?.[key];
     if (!options.frozen && current !== seen) {
       seen = current;
-      swappedAt = Date.now();
+      swappedAt = testClock.now();
     }
     return {
       status: 200,
       body: {
         status: 'ok',
-        token_age_seconds: Math.floor((Date.now() - swappedAt) / 1000),
+        token_age_seconds: Math.floor((testClock.now() - swappedAt) / 1000),
         last_refresh_ok: options.lastRefreshOk === undefined ? true : options.lastRefreshOk,
       },
     };

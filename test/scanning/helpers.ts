@@ -1,6 +1,7 @@
 import { parseConfigText } from '../../src/config/load.js';
 import type { EventInfo, RunContext } from '../../src/core/context.js';
 import type { RuleMatch, SecretRule } from '../../src/scanning/rule.js';
+import { ALNUM, secretChars } from '../support/random.js';
 
 /** A RunContext for scanner tests that records log lines and masked values. */
 export function scanContext(root: string, options: { yaml?: string; event?: EventInfo } = {}): { ctx: RunContext; logs: string[]; masked: string[] } {
@@ -29,21 +30,15 @@ export const CHANGEME = 'change' + 'me';
 
 const noSamples = { positive: () => [], negative: () => [] };
 
-/** Random characters from a charset, so no token is ever a literal in the test sources. */
-export function randomChars(charset: string, length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += charset[Math.floor(Math.random() * charset.length)];
-  return out;
-}
-
-export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/**
+ * Random characters from a charset, so no token is ever a literal in the test sources: seeded, and
+ * drawn again when they spell a placeholder word the filters drop (test/support/random.ts).
+ */
+export { ALNUM, secretChars as randomChars } from '../support/random.js';
 
 /** A token of the test-only "demo" provider: `dmo` + `_` + 32 alphanumerics. */
 export function demoToken(): string {
-  for (;;) {
-    const body = randomChars(ALNUM, 32);
-    if (/[0-9]/.test(body) && /[A-Z]/.test(body) && /[a-z]/.test(body)) return 'dmo' + '_' + body;
-  }
+  return 'dmo' + '_' + secretChars(ALNUM, 32, (body) => /[0-9]/.test(body) && /[A-Z]/.test(body) && /[a-z]/.test(body));
 }
 
 /** Test rules, defined here so engine tests do not depend on the shipped rule table. */
@@ -114,6 +109,6 @@ export const NPMRC_RULE: SecretRule = {
 export const TEST_RULES: SecretRule[] = [TOKEN_RULE, GENERIC_RULE, DEFAULT_RULE, PEM_RULE, NPMRC_RULE];
 
 export function pemBlock(lines = 5): string {
-  const body = Array.from({ length: lines }, () => randomChars(ALNUM + '+/', 64)).join('\n');
+  const body = Array.from({ length: lines }, () => secretChars(ALNUM + '+/', 64)).join('\n');
   return ['-----BEGIN DEMO PRIVATE KEY-----', body, '-----END DEMO PRIVATE KEY-----'].join('\n');
 }

@@ -15,6 +15,7 @@ import {
   type KvEntry,
   type KvMountConfig,
 } from './fake-vault/kv.js';
+import type { SimulatedClock } from './clock.js';
 
 /**
  * A local HTTP(S) server that speaks Vault's documented API (see /work/shared/research/vault-api.md):
@@ -49,6 +50,11 @@ export interface FakeVaultOptions {
   jwt?: JwtAuthOptions;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
+  /**
+   * The client's simulated clock: a latency fault moves it instead of waiting; a request whose client
+   * timed out meanwhile is held, and lands only when the test calls `releaseLate()`.
+   */
+  time?: SimulatedClock;
 }
 
 export interface FaultMatch {
@@ -158,6 +164,7 @@ export class FakeVault {
   private readonly kv2 = new Map<string, Map<string, KvEntry>>();
   private readonly kv1 = new Map<string, Map<string, Record<string, unknown>>>();
   private readonly faults: Fault[] = [];
+  private late: (() => void)[] = [];
   private clock: Date | undefined;
   private health: HealthState = 'active';
 
@@ -177,11 +184,28 @@ export class FakeVault {
   }
 
   async close(): Promise<void> {
+    this.late.splice(0).forEach((release) => release());
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   // ---- test helpers ----
+
+  /** Lets held late requests (see `time`) reach Vault now; resolves once they have been applied. */
+  async releaseLate(): Promise<void> {
+    this.late.splice(0).forEach((release) => release());
+    // Routing is synchronous once a held request resumes, so it is done before the next macrotask.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  private async delay(ms: number): Promise<void> {
+    const time = this.options.time;
+    if (!time) {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return;
+    }
+    if (time.advance(ms) > 0) await new Promise<void>((release) => this.late.push(release));
+  }
 
   mountKv(mount: string, config: KvMountOptions): void {
     const name = trimSlashes(mount);
@@ -325,7 +349,7 @@ export class FakeVault {
     this.requests.push({ method, path, query, headers, body, fault: fault?.kind });
     fault?.onFire?.();
 
-    if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'latency') await this.delay(fault.ms);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;

@@ -2,7 +2,6 @@
  * The status-panel preset, one test per checkable statement of seeds 000, 001 and 003
  * (Status Panel agent SECURITY.md and VAULT_INTEGRATION.md), on .env files shaped like 003's example.
  */
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { envText, secret, validateFixture, where } from './env-support.js';
 
@@ -60,7 +59,7 @@ describe('status-panel preset', () => {
   });
 
   it('001 "your-strong-password": a short or predictable password is weak', () => {
-    const short = check({ ...goodEnv(), STATUS_PANEL_PASSWORD: randomBytes(4).toString('hex') });
+    const short = check({ ...goodEnv(), STATUS_PANEL_PASSWORD: secret.hex(4) });
     expect(where(short)).toEqual(['.env:2 env-weak-secret']);
     expect(short[0]!.message).toBe('STATUS_PANEL_PASSWORD is 8 characters, needs at least 12');
     const repetitive = check({ ...goodEnv(), STATUS_PANEL_PASSWORD: 'abababababababab' });

@@ -1,16 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { normalizeConfig } from '../../src/config/normalize.js';
 import type { RunContext } from '../../src/core/context.js';
 import type { Finding } from '../../src/core/finding.js';
 import { validateEnvFiles } from '../../src/validation/env/index.js';
 import { GitRepo } from '../support/git-repo.js';
 
-/** Random secrets built at test time: nothing secret-looking is committed in this repository. */
-export const secret = {
-  hex: (bytes = 32): string => randomBytes(bytes).toString('hex'),
-  urlsafe: (bytes = 32): string => randomBytes(bytes).toString('base64url'),
-  password: (): string => randomBytes(24).toString('base64'),
-};
+/** Random secrets built at test time from the seeded generator: nothing secret-looking is committed. */
+export { secret } from '../support/random.js';
 
 const quiet = { info: () => {}, warning: () => {}, debug: () => {} };
 

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectVault } from '../../src/vault/connect.js';
 import { VaultError } from '../../src/vault/errors.js';
 import type { VaultClient } from '../../src/vault/types.js';
 import { startFakeVault, type FakeVault, type FakeVaultOptions } from '../support/fake-vault.js';
 import { vaultContext } from './context.js';
+import { simulatedClock } from '../support/clock.js';
+import { secret } from '../support/random.js';
 
 const FAST = { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 20 };
 
@@ -23,7 +24,7 @@ async function setup(options: FakeVaultOptions = {}, policies?: string): Promise
 }
 
 function value(): string {
-  return randomBytes(16).toString('hex');
+  return secret.hex(16);
 }
 
 async function failure(promise: Promise<unknown>): Promise<VaultError> {
@@ -198,14 +199,15 @@ describe('retries', () => {
   });
 
   it('times out a slow answer, retries, and names the timeout', async () => {
-    vault = await startFakeVault();
+    const clock = simulatedClock();
+    vault = await startFakeVault({ time: clock });
     vault.seedKv('secret', 'slow', { a: 'b' });
     vault.injectFault({ match: { path: 'secret/data/slow' }, kind: 'latency', ms: 1500, times: 2 });
     const { ctx } = vaultContext({ yaml: 'vault:\n  timeout: 100ms\n', env: { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken } });
-    const client = await connectVault(ctx, { retry: { ...FAST, maxAttempts: 2 } });
+    const client = await connectVault(ctx, { retry: { ...FAST, maxAttempts: 2 }, timers: clock });
     const error = await failure(client.readSecret('secret', 'slow'));
     expect(error.message).toBe(`cannot reach Vault at ${vault.url}: no answer within 100 ms (after 2 attempts)`);
-    const again = await connectVault(ctx, { retry: { ...FAST, maxAttempts: 3 } });
+    const again = await connectVault(ctx, { retry: { ...FAST, maxAttempts: 3 }, timers: clock });
     vault.injectFault({ match: { path: 'secret/data/slow' }, kind: 'latency', ms: 1500, times: 1 });
     expect((await again.readSecret('secret', 'slow'))?.data).toEqual({ a: 'b' });
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { UserError } from '../../src/core/errors.js';
 import { connectVault, resolveVaultSettings } from '../../src/vault/connect.js';
 import { signJwt, startFakeVault, type FakeVault, type FakeVaultOptions } from '../support/fake-vault.js';
 import { vaultContext } from './context.js';
+import { secret } from '../support/random.js';
 
 const FAST = { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 20 };
 const run = promisify(execFile);
@@ -26,7 +27,7 @@ async function fake(options: FakeVaultOptions = {}): Promise<FakeVault> {
 }
 
 function secretValue(): string {
-  return randomBytes(12).toString('hex');
+  return secret.hex(12);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

@@ -1,6 +1,7 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signJwt, startFakeVault, type FakeVault, type FakeVaultOptions } from '../support/fake-vault.js';
+import { secret } from '../support/random.js';
 
 /** The fake must behave like Vault's documented API, or client tests prove nothing. */
 
@@ -264,8 +265,8 @@ path "secret/data/+/shared" { capabilities = ["read", "create", "update"] }`,
 
 describe('fake Vault: logins', () => {
   it('logs in with AppRole and refuses wrong credentials with Vault’s message', async () => {
-    const roleId = randomBytes(8).toString('hex');
-    const secretId = randomBytes(8).toString('hex');
+    const roleId = secret.hex(8);
+    const secretId = secret.hex(8);
     await start({ approle: { roles: [{ roleId, secretId, policies: ['app'] }] } });
     const ok = await call('POST', 'auth/approle/login', { body: { role_id: roleId, secret_id: secretId } });
     expect(ok.status).toBe(200);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isPlaceholderValue } from '../filters.js';
 
 /** Shared building blocks for rule files: charsets, checksums, sample builders. */
 
@@ -12,12 +13,27 @@ export const BASE64 = UPPER + LOWER + DIGITS + '+/';
 export const BASE64URL = UPPER + LOWER + DIGITS + '-_';
 export const BASE32 = UPPER + '234567';
 
+let sampleBytes: (count: number) => Buffer = randomBytes;
+
+/** Where samples draw their random bytes; tests install their seeded generator so every run is reproducible. */
+export function drawSamplesFrom(source: (count: number) => Buffer): void {
+  sampleBytes = source;
+}
+
 /** Random string over `charset`, for test-time samples (never committed as literals). */
 export function random(charset: string, length: number): string {
-  const bytes = randomBytes(length * 2);
+  const bytes = sampleBytes(length * 2);
   let out = '';
   for (let i = 0; i < length; i++) out += charset[bytes.readUInt16LE(i * 2) % charset.length];
   return out;
+}
+
+/**
+ * True when a random value would be dropped as a placeholder by the engine's global filters or by the
+ * rules' shared allow list: such a one-in-thousands coincidence is drawn again, never a failing sample.
+ */
+export function isAccidentalPlaceholder(value: string): boolean {
+  return isPlaceholderValue(value) || PLACEHOLDER_VALUES.some((re) => re.test(value));
 }
 
 /** Random string that is guaranteed to mix the character classes of `charset` (looks like a real key). */
@@ -25,9 +41,7 @@ export function mixed(charset: string, length: number): string {
   const wantsDigit = /[0-9]/.test(charset);
   for (;;) {
     const value = random(charset, length);
-    // The engine's global filters drop values holding placeholder words (`xxxx`, `test`, …); a sample
-    // must not fail on that one-in-thousands coincidence.
-    if (/x{4}|test|fake|mock|dummy|sample|example/i.test(value)) continue;
+    if (isAccidentalPlaceholder(value)) continue;
     if ((!wantsDigit || /[0-9]/.test(value)) && /[A-Za-z]/.test(value)) return value;
   }
 }
