@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { UserError } from '../core/errors.js';
 import configSchema from '../../schemas/keywarden.schema.json' with { type: 'json' };
 import { normalizeConfig } from './normalize.js';
@@ -45,7 +45,7 @@ export function parseConfigText(text: string, display: string): LoadedConfig {
     const message = first.message.split('\n')[0]!;
     throw new UserError(`invalid YAML: ${message}`, { file: display, line: pos.line, column: pos.col });
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = toPlain(doc, lineCounter, display);
   const locate = makeLocator(doc, lineCounter);
   if (!validateConfig(raw)) {
     const error = pickError(validateConfig.errors ?? []);
@@ -63,6 +63,25 @@ export function parseConfigText(text: string, display: string): LoadedConfig {
   } catch (error) {
     if (error instanceof UserError) throw new UserError(error.message, { file: display, line: 1 });
     throw error;
+  }
+}
+
+/** The document as plain data; an alias to an anchor set nowhere before it is the user's error, at its line. */
+function toPlain(doc: Document, lineCounter: LineCounter, display: string): unknown {
+  try {
+    return doc.toJS() ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let at: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) !== undefined) return undefined;
+        at = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const pos = at === undefined ? { line: 1, col: 1 } : lineCounter.linePos(at);
+    throw new UserError('invalid YAML: an alias (*name) refers to an anchor (&name) not set before it', { file: display, line: pos.line, column: pos.col });
   }
 }
 

@@ -109,6 +109,13 @@ describe('config loader', () => {
     expect(error.line).toBeGreaterThanOrEqual(2);
   });
 
+  it('reports an alias to an anchor set nowhere before it at the alias, not as a crash (found by the config property)', () => {
+    for (const [text, line] of [['*b? ', 1], ['scan:\n  exclude: *globs\n', 2], ['scan:\n  exclude: [a]\nenv:\n  - *later\n  - &later {}\n', 4]] as const) {
+      const error = errorOf(text);
+      expect(error.describe()).toMatch(new RegExp(`^\\.keywarden\\.yml:${line}:\\d+: invalid YAML: an alias \\(\\*name\\) refers to an anchor`));
+    }
+  });
+
   it('rejects duplicate keys', () => {
     expect(errorOf('scan: {}\nscan: {}\n').message).toMatch(/invalid YAML/);
   });
