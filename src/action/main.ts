@@ -8,11 +8,16 @@ import { totalsOf, type Report } from '../core/report.js';
 import { createContext } from '../commands/context.js';
 import { failingFindings, runCommand } from '../commands/run.js';
 import { TOOL } from '../commands/version.js';
-import { emitAnnotations, renderJson, renderSarif, renderSummary, renderText } from '../reporting/index.js';
+import { emitAnnotations, logText, renderJson, renderSarif, renderSummary, renderText } from '../reporting/index.js';
 import { linkTarget, readEvent } from './event.js';
 import { readInputs } from './inputs.js';
 
-const actionLog: Logger = { info: core.info, warning: core.warning, debug: core.debug };
+/** Log text may hold names from the repository: escaped so that none can inject a workflow command. */
+const actionLog: Logger = {
+  info: (message) => core.info(logText(message)),
+  warning: (message) => core.warning(logText(message)),
+  debug: (message) => core.debug(logText(message)),
+};
 
 /** The action: inputs → config → checks → findings → reporters, outputs and the verdict. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -54,6 +59,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       findings: relativeToWorkspace(result.findings, workspace, ctx.root),
       rules: result.rules,
       rotated: result.rotated,
+      ...(result.coverage ? { coverage: result.coverage } : {}),
       failOn: inputs.failOn,
       ...linkTarget(env, event),
     };
@@ -80,7 +86,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       );
     }
   } catch (error) {
-    core.setFailed(`keywarden: ${describeError(error)}`);
+    core.setFailed(logText(`keywarden: ${describeError(error)}`));
   }
 }
 

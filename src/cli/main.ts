@@ -9,7 +9,7 @@ import { buildBaseline } from '../core/suppress.js';
 import { createContext } from '../commands/context.js';
 import { failingFindings, runCommand } from '../commands/run.js';
 import { TOOL, VERSION } from '../commands/version.js';
-import { renderReport, renderText } from '../reporting/index.js';
+import { logText, renderReport, renderText } from '../reporting/index.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 
 export interface CliIo {
@@ -33,7 +33,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     return args.command === 'init' ? init(args, io) : await check(args, io);
   } catch (error) {
-    io.stderr.write(`keywarden: ${describeError(error)}\n`);
+    io.stderr.write(`${logText(`keywarden: ${describeError(error)}`)}\n`);
     return 2;
   }
 }
@@ -86,6 +86,7 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
     findings: result.findings,
     rules: result.rules,
     rotated: result.rotated,
+    ...(result.coverage ? { coverage: result.coverage } : {}),
     failOn: args.failOn,
   };
   const color = args.color ?? (io.stdout.isTTY === true && !args.output && !io.env.NO_COLOR);
@@ -104,10 +105,11 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
 function stderrLogger(io: CliIo): Logger {
   const debug = io.env.KEYWARDEN_DEBUG === '1' || io.env.RUNNER_DEBUG === '1';
   return {
-    info: (message) => io.stderr.write(`${message}\n`),
-    warning: (message) => io.stderr.write(`warning: ${message}\n`),
+    // The CLI may run in a workflow step too: its output is escaped as the action's is.
+    info: (message) => io.stderr.write(`${logText(message)}\n`),
+    warning: (message) => io.stderr.write(`warning: ${logText(message)}\n`),
     debug: (message) => {
-      if (debug) io.stderr.write(`debug: ${message}\n`);
+      if (debug) io.stderr.write(`debug: ${logText(message)}\n`);
     },
   };
 }

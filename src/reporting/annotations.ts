@@ -1,6 +1,7 @@
 import type { AnnotationProperties } from '@actions/core';
 import type { Finding, Level } from '../core/finding.js';
 import type { Report } from '../core/report.js';
+import { isPlainPath, logText, printable } from './escape.js';
 import { activeFindings, rulesOf } from './findings.js';
 
 /** GitHub shows at most 10 annotations of each level per step (and 50 per job); the rest are dropped silently. */
@@ -52,18 +53,24 @@ export function emitAnnotations(report: Report, sink: AnnotationSink): number {
   return omitted;
 }
 
+/**
+ * Control and bidi characters are escaped and no line can open a workflow command; `@actions/core`
+ * then escapes `%`, CR and LF in the message (and `:` and `,` in properties) as the runner expects.
+ */
 function annotationMessage(f: Finding): string {
-  const parts = [f.message];
+  const parts = isPlainPath(f.file) ? [f.message] : [`In ${printable(f.file)}:`, f.message];
   if (f.snippet) parts.push(`Snippet: ${f.snippet}`);
   if (f.commit) parts.push(`Introduced in commit ${f.commit.slice(0, 12)}.`);
   parts.push(`Rule: ${f.ruleId}`);
-  return parts.join('\n');
+  return logText(parts.join('\n'));
 }
 
 function annotationProperties(f: Finding, ruleName: string): AnnotationProperties {
   const startLine = Math.max(1, f.startLine);
   const endLine = Math.max(startLine, f.endLine);
-  const properties: AnnotationProperties = { title: `keywarden: ${ruleName}`, file: f.file, startLine, endLine };
+  const properties: AnnotationProperties = { title: printable(`keywarden: ${ruleName}`), startLine, endLine };
+  // A path with control or bidi characters is not put in `file` (it would show raw); the message names it, escaped.
+  if (isPlainPath(f.file)) properties.file = f.file;
   // GitHub rejects columns on multi-line annotations.
   if (startLine === endLine && f.startColumn !== undefined && f.startColumn >= 1) {
     properties.startColumn = f.startColumn;

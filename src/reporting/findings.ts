@@ -1,3 +1,4 @@
+import { SKIP_REASON_TEXT, skippedByReason, skippedTotal, type ScanCoverage } from '../core/coverage.js';
 import { compareFindings, LEVEL_RANK, type Finding, type RuleDescriptor } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 
@@ -43,4 +44,12 @@ function generatedRule(finding: Finding): RuleDescriptor {
 /** "1 error", "2 errors". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** "12 files scanned, 3 not scanned (lock file: 2, binary content: 1)." */
+export function coverageLine(coverage: ScanCoverage): string {
+  const skipped = skippedTotal(coverage);
+  const scanned = `${plural(coverage.scannedFiles, 'file')} scanned`;
+  if (skipped === 0) return `${scanned}, none skipped.`;
+  return `${scanned}, ${skipped} not scanned (${skippedByReason(coverage).map(({ reason, count }) => `${SKIP_REASON_TEXT[reason]}: ${count}`).join(', ')}).`;
 }

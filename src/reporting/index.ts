@@ -5,6 +5,7 @@ import { renderText, type TextOptions } from './text.js';
 
 export { emitAnnotations, planAnnotations, type Annotation, type AnnotationSink } from './annotations.js';
 export { buildJson, renderJson, type JsonFinding, type JsonReport } from './json.js';
+export { commandSafe, logText, markdownText, printable } from './escape.js';
 export { buildSarif, renderSarif } from './sarif.js';
 export { renderSummary, type SummaryOptions } from './summary.js';
 export { renderText, type TextOptions } from './text.js';

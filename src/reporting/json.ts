@@ -1,6 +1,8 @@
+import { skippedByReason, skippedTotal, type SkipReason } from '../core/coverage.js';
 import { compareFindings, type Finding } from '../core/finding.js';
 import { totalsOf, type Report, type Totals } from '../core/report.js';
 import type { RotationRecord } from '../core/result.js';
+import { jsonText } from './escape.js';
 import { verdictOf } from './findings.js';
 
 /** One finding in the JSON report: every field of `Finding`, absent optional ones as `null`. */
@@ -22,6 +24,13 @@ export interface JsonFinding {
   suppression: Finding['suppression'] | null;
 }
 
+export interface JsonCoverage {
+  scannedFiles: number;
+  /** Files not scanned for content, in total and by reason (reasons with no file are left out). */
+  skippedFiles: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
 /** The documented, stable shape of `--format json` and the action's `report-file` (version 1). */
 export interface JsonReport {
   version: 1;
@@ -30,6 +39,8 @@ export interface JsonReport {
   verdict: 'pass' | 'fail';
   failOn: Report['failOn'];
   totals: Totals;
+  /** What the scan read: null when the command ran no scan. */
+  coverage: JsonCoverage | null;
   findings: JsonFinding[];
   rotated: RotationRecord[];
 }
@@ -42,13 +53,20 @@ export function buildJson(report: Report): JsonReport {
     verdict: verdictOf(report),
     failOn: report.failOn,
     totals: totalsOf(report.findings),
+    coverage: report.coverage
+      ? {
+          scannedFiles: report.coverage.scannedFiles,
+          skippedFiles: skippedTotal(report.coverage),
+          skipped: Object.fromEntries(skippedByReason(report.coverage).map(({ reason, count }) => [reason, count])),
+        }
+      : null,
     findings: [...report.findings].sort(compareFindings).map(jsonFinding),
     rotated: (report.rotated ?? []).map((r) => ({ ...r })),
   };
 }
 
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(buildJson(report), null, 2)}\n`;
+  return `${jsonText(JSON.stringify(buildJson(report), null, 2))}\n`;
 }
 
 // Fields are listed one by one so the key order (and so the diffable output) never drifts.

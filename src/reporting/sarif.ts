@@ -1,7 +1,7 @@
 import type * as Sarif from 'sarif';
 import { compareFindings, levelOf, scoreOf, type Finding, type RuleDescriptor } from '../core/finding.js';
 import type { Report } from '../core/report.js';
-import { uriPath } from './escape.js';
+import { jsonText, printable, uriPath } from './escape.js';
 import { rulesOf } from './findings.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -49,7 +49,7 @@ export function buildSarif(report: Report): Sarif.Log {
 }
 
 export function renderSarif(report: Report): string {
-  return `${JSON.stringify(buildSarif(report), null, 2)}\n`;
+  return `${jsonText(JSON.stringify(buildSarif(report), null, 2))}\n`;
 }
 
 /** `github-pat-classic` → `GithubPatClassic`. */
@@ -92,13 +92,14 @@ function sarifResult(f: Finding, ruleIndex: number): Sarif.Result {
   if (region.startColumn !== undefined && f.endColumn !== undefined && (endLine > startLine || f.endColumn > region.startColumn)) {
     region.endColumn = f.endColumn;
   }
-  if (f.snippet) region.snippet = { text: f.snippet };
+  // Message and snippet are shown by code scanning: escaped as in every other human-facing output.
+  if (f.snippet) region.snippet = { text: printable(f.snippet) };
 
   const result: Sarif.Result = {
     ruleId: f.ruleId,
     ruleIndex,
     level: f.level,
-    message: { text: f.message },
+    message: { text: printable(f.message) },
     locations: [
       {
         physicalLocation: {

@@ -2,7 +2,7 @@ import type { Finding, Level } from '../core/finding.js';
 import { totalsOf, type Report } from '../core/report.js';
 import type { RotationRecord } from '../core/result.js';
 import { markdownText, truncate, uriPath } from './escape.js';
-import { activeFindings, plural, rulesOf, verdictOf } from './findings.js';
+import { activeFindings, coverageLine, plural, rulesOf, verdictOf } from './findings.js';
 
 export interface SummaryOptions {
   /** Findings `emitAnnotations` could not show (GitHub's per-step caps). */
@@ -32,6 +32,7 @@ export function renderSummary(report: Report, options: SummaryOptions): string {
       `${totals.suppressed > 0 ? ` · ${totals.suppressed} suppressed (not listed)` : ''}\n\n`,
   );
 
+  if (report.coverage) out.add(`${markdownText(coverageLine(report.coverage))}\n\n`);
   const active = activeFindings(report);
   if (active.length === 0) out.add('No findings.\n\n');
   else {

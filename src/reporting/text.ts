@@ -1,8 +1,8 @@
 import type { Finding, Level } from '../core/finding.js';
 import { totalsOf, type Report, type Totals } from '../core/report.js';
 import type { RotationRecord } from '../core/result.js';
-import { printable } from './escape.js';
-import { plural } from './findings.js';
+import { commandSafe, printable } from './escape.js';
+import { coverageLine, plural } from './findings.js';
 
 export interface TextOptions {
   /** ANSI colours: only for a terminal (the CLI decides: TTY, --color, NO_COLOR). */
@@ -44,7 +44,9 @@ export function renderText(report: Report, options: TextOptions): string {
   }
   if (report.rotated && report.rotated.length > 0) lines.push(...rotationLines(report.rotated), '');
   lines.push(totalsLine(totalsOf(report.findings), style));
-  return `${lines.join('\n')}\n`;
+  if (report.coverage) lines.push(coverageLine(report.coverage));
+  // Fragments are printable already; the whole is checked again so no composed line opens a workflow command.
+  return `${commandSafe(lines.join('\n'))}\n`;
 }
 
 function groupByFile(findings: Finding[]): [string, Finding[]][] {
