@@ -1,3 +1,4 @@
+import type { ScanCoverage } from './coverage.js';
 import type { Finding, Level, RuleDescriptor } from './finding.js';
 import type { RotationRecord } from './result.js';
 
@@ -12,6 +13,8 @@ export interface Report {
   findings: Finding[];
   rules: RuleDescriptor[];
   rotated?: RotationRecord[];
+  /** Present when the scan check ran: what it read and what it did not, by reason. */
+  coverage?: ScanCoverage;
   failOn: Level | 'never';
   /** For links in the job summary: https://github.com/OWNER/REPO and the commit SHA. */
   repositoryUrl?: string;

@@ -1,6 +1,6 @@
 import { committedFileFindings } from './committed-files.js';
 import { decodeContent } from './files.js';
-import { looksMinified, skipReason } from './filters.js';
+import { skipDecision } from './filters.js';
 import { blobSizes, git, gitLines, mergeBase, readBlobs, resolveCommit } from '../core/git.js';
 import { PatchParser, type PatchFile } from './patch.js';
 import type { ScanSession } from './session.js';
@@ -16,6 +16,8 @@ interface ChangedFile {
   path: string;
   blob: string;
   added: boolean;
+  /** Git mode 120000. */
+  symlink: boolean;
 }
 
 /**
@@ -51,18 +53,22 @@ export async function scanDiff(session: ScanSession, target: DiffTarget): Promis
   for (let i = 0; i < changed.length; i += BLOB_BATCH) {
     const batch = changed.slice(i, i + BLOB_BATCH);
     const sizes = await blobSizes(root, batch.map((f) => f.blob));
-    const readable = batch.filter((f) => !skipReason(f.path) && (sizes.get(f.blob) ?? 0) <= session.maxFileSize);
+    const readable = batch.filter((f) => !f.symlink && !skipDecision(f.path, { size: sizes.get(f.blob) ?? 0, maxFileSize: session.maxFileSize }));
     const blobs = await readBlobs(root, [...new Set(readable.map((f) => f.blob))]);
     for (const file of batch) {
       const content = blobs.get(file.blob);
-      const decoded = content ? decodeContent(content) : undefined;
+      const decoded = content ? decodeContent(file.path, content) : undefined;
       const text = decoded?.kind === 'text' ? decoded.text : undefined;
       session.findings.push(...committedFileFindings(file.path, () => text, file.added ? 'added' : 'modified'));
       const lines = addedLines.get(file.path);
+      if (!lines || lines.size === 0) continue;
       const size = sizes.get(file.blob) ?? 0;
-      if (!lines || lines.size === 0 || skipReason(file.path)) continue;
-      if (size > session.maxFileSize) session.tooLarge(file.path, size);
-      else if (text === undefined || looksMinified(file.path, text)) session.skipped++;
+      // A link's blob is its target's name: not content of this repository, and never followed.
+      const skipped = file.symlink ? 'symlink' : skipDecision(file.path, { size, maxFileSize: session.maxFileSize, ...(text !== undefined ? { text } : {}) });
+      if (skipped === 'too-large') session.tooLarge(file.path, size);
+      else if (skipped) session.skip(skipped);
+      else if (decoded?.kind === 'skipped') session.skip(decoded.reason);
+      else if (text === undefined) session.unreadable(file.path, 'missing from git objects');
       else session.scan(file.path, text, { addedLines: lines, keep: (m) => touches(lines, m.line, m.endLine) });
     }
   }
@@ -81,12 +87,12 @@ function parseRaw(raw: Buffer): ChangedFile[] {
   for (let i = 0; i < parts.length; i++) {
     const meta = parts[i]!;
     if (!meta.startsWith(':')) continue;
-    const [, , , blob, status = ''] = meta.slice(1).split(' ');
+    const [, mode, , blob, status = ''] = meta.slice(1).split(' ');
     const twoPaths = status.startsWith('R') || status.startsWith('C');
     const file = twoPaths ? parts[i + 2] : parts[i + 1];
     i += twoPaths ? 2 : 1;
     if (!file || !blob || /^0+$/.test(blob)) continue;
-    files.push({ path: file, blob, added: status !== 'M' });
+    files.push({ path: file, blob, added: status !== 'M', symlink: mode === '120000' });
   }
   return files;
 }

@@ -1,9 +1,10 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ScanConfig } from '../config/types.js';
 import { git, gitWorkTree } from '../core/git.js';
-import { looksBinary } from './filters.js';
+import type { SkipReason } from '../core/coverage.js';
+import { skipDecision } from './filters.js';
 
 export interface ListedFile {
   /** Relative to the scan root, posix separators. */
@@ -87,41 +88,90 @@ export function pathFilter(scan: Pick<ScanConfig, 'include' | 'exclude'>): (file
 
 export type ReadOutcome =
   | { kind: 'text'; text: string }
-  | { kind: 'binary' }
-  | { kind: 'too-large'; size: number }
-  | { kind: 'unreadable'; reason: string }
-  | { kind: 'skip' };
+  /** Not scanned for content, counted by `reason`; `size` for too-large files, `outside` for links leaving the tree. */
+  | { kind: 'skipped'; reason: SkipReason; size?: number; detail?: string; outside?: boolean }
+  /** Listed by git but deleted in the work tree: nothing to read. */
+  | { kind: 'absent' };
 
-/** Reads a working-tree file for scanning, without following symlinks out of the repository. */
-export function readWorkingFile(root: string, file: string, maxSize: number): ReadOutcome {
-  const full = path.join(root, file);
-  let stat;
-  try {
-    stat = lstatSync(full);
-  } catch (error) {
-    // Tracked but deleted in the work tree: nothing to read.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'skip' };
-    return { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' };
+const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? 'error';
+
+/**
+ * Reads work-tree files for scanning, never through a symbolic link: a link itself is not read
+ * (whatever it points to, /etc/shadow or ~/.ssh), and a file whose folder resolves outside the
+ * root (a linked folder) is not read either. Links that loop or dangle end the same way.
+ */
+export class WorkTreeReader {
+  private readonly realRoot: string;
+  private readonly dirInside = new Map<string, boolean>();
+
+  constructor(
+    private readonly root: string,
+    private readonly maxFileSize: number,
+  ) {
+    this.realRoot = realpathSync(root);
   }
-  if (!stat.isFile()) return { kind: 'skip' };
-  if (stat.size > maxSize) return { kind: 'too-large', size: stat.size };
-  let content: Buffer;
-  try {
-    content = readFileSync(full);
-  } catch (error) {
-    return { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' };
+
+  read(file: string): ReadOutcome {
+    const full = path.join(this.root, file);
+    let stat;
+    try {
+      stat = lstatSync(full);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return { kind: 'absent' };
+      return { kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
+    }
+    if (stat.isSymbolicLink()) return { kind: 'skipped', reason: 'symlink', outside: !this.inside(full) };
+    if (!this.dirIsInside(path.dirname(full))) return { kind: 'skipped', reason: 'symlink', outside: true };
+    if (!stat.isFile()) return { kind: 'skipped', reason: 'unreadable', detail: 'not a regular file' };
+    if (skipDecision(file, { size: stat.size, maxFileSize: this.maxFileSize })) return { kind: 'skipped', reason: 'too-large', size: stat.size };
+    let content: Buffer;
+    try {
+      // O_NOFOLLOW: a file swapped for a link after the lstat above is refused, not followed.
+      const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        content = readFileSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      if (errorCode(error) === 'ELOOP') return { kind: 'skipped', reason: 'symlink', outside: true };
+      return { kind: 'skipped', reason: 'unreadable', detail: errorCode(error) };
+    }
+    return decodeContent(file, content);
   }
-  return decodeContent(content);
+
+  /** Does `target` resolve inside the root? A loop or a dangling link resolves nowhere: no. */
+  private inside(target: string): boolean {
+    try {
+      const real = realpathSync(target);
+      return real === this.realRoot || real.startsWith(this.realRoot + path.sep);
+    } catch {
+      return false;
+    }
+  }
+
+  private dirIsInside(dir: string): boolean {
+    let known = this.dirInside.get(dir);
+    if (known === undefined) {
+      known = this.inside(dir);
+      this.dirInside.set(dir, known);
+    }
+    return known;
+  }
 }
 
-/** UTF-16 with a byte-order mark is decoded; other NUL-holding content is binary; invalid UTF-8 is decoded leniently. */
-export function decodeContent(content: Buffer): ReadOutcome {
+/**
+ * A file's bytes as text, or why they are not scanned: UTF-16 with a byte-order mark is decoded,
+ * binary content is skipped (skipDecision), anything else is decoded as UTF-8, leniently.
+ */
+export function decodeContent(file: string, content: Buffer): ReadOutcome {
   if (content.length >= 2 && content[0] === 0xff && content[1] === 0xfe) return { kind: 'text', text: content.subarray(2).toString('utf16le') };
   if (content.length >= 2 && content[0] === 0xfe && content[1] === 0xff) {
     const swapped = Buffer.from(content.subarray(2, 2 + ((content.length - 2) & ~1)));
     swapped.swap16();
     return { kind: 'text', text: swapped.toString('utf16le') };
   }
-  if (looksBinary(content)) return { kind: 'binary' };
+  const reason = skipDecision(file, { bytes: content });
+  if (reason) return { kind: 'skipped', reason };
   return { kind: 'text', text: content.toString('utf8') };
 }

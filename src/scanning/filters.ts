@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { SkipReason } from '../core/coverage.js';
 import type { SecretRule } from './rule.js';
 
 /**
@@ -33,7 +34,8 @@ const LOCK_FILES = new Set([
 ]);
 
 const SKIPPED_DIRS = /(?:^|\/)(?:node_modules|vendor|\.git)\//;
-const MINIFIED = /\.min\.(?:js|mjs|cjs|css)$|\.map$/i;
+const MINIFIED_NAME = /\.min\.(?:js|mjs|cjs|css)$/i;
+const SOURCE_MAP = /\.map$/i;
 /** Formats that are never text; the NUL sniff would catch most, this saves reading them. */
 const BINARY_EXTENSIONS =
   /\.(?:png|jpe?g|gif|bmp|ico|webp|avif|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|7z|rar|zst|jar|war|class|so|dylib|dll|exe|o|a|lib|wasm|woff2?|ttf|otf|eot|mp[34]|m4a|wav|ogg|flac|mov|avi|mkv|webm|sqlite3?|db|pyc|node)$/i;
@@ -43,23 +45,84 @@ export function isDependencyPath(file: string): boolean {
   return SKIPPED_DIRS.test(file);
 }
 
-/** Why a path is not scanned for content, or undefined when it is. */
-export function skipReason(file: string): string | undefined {
-  if (isDependencyPath(file)) return 'dependency or git folder';
-  if (LOCK_FILES.has(path.posix.basename(file).toLowerCase())) return 'lock file';
-  if (MINIFIED.test(file)) return 'minified asset';
-  if (BINARY_EXTENSIONS.test(file)) return 'binary format';
+/** What is known of a file when deciding whether to scan it: its name always, size and content once read. */
+export interface SkipProbe {
+  size?: number;
+  maxFileSize?: number;
+  /** The first bytes of the file (8 KiB are enough). */
+  bytes?: Uint8Array;
+  text?: string;
+}
+
+/**
+ * The one decision whether a file's content is scanned, and if not, why. Callers ask with what they
+ * know (the name before reading, then size, bytes and text); every "no" is counted by its reason.
+ */
+export function skipDecision(file: string, probe: SkipProbe = {}): SkipReason | undefined {
+  if (isDependencyPath(file)) return 'dependency-folder';
+  const name = path.posix.basename(file).toLowerCase();
+  if (LOCK_FILES.has(name)) return 'lock-file';
+  if (SOURCE_MAP.test(name)) return 'source-map';
+  if (MINIFIED_NAME.test(name)) return 'minified-name';
+  if (BINARY_EXTENSIONS.test(name)) return 'binary-name';
+  if (probe.size !== undefined && probe.maxFileSize !== undefined && probe.size > probe.maxFileSize) return 'too-large';
+  if (probe.bytes && looksBinary(probe.bytes)) return 'binary-content';
+  if (probe.text !== undefined && looksMinified(file, probe.text)) return 'minified-content';
   return undefined;
 }
 
-/** True when the first 8 KiB hold a NUL byte (UTF-16 text is decoded before this check). */
-export function looksBinary(content: Buffer): boolean {
-  return content.subarray(0, 8192).includes(0);
+const BINARY_SAMPLE = 8192;
+/** Share of non-text bytes in the sample above which content is binary; a NUL or two in text is not. */
+const BINARY_SHARE = 0.3;
+
+/**
+ * Binary when at least 30% of the first 8 KiB are control bytes (NUL included) or bytes that are not
+ * valid UTF-8: a text with a NUL byte inside is still scanned as text (UTF-16 with a byte-order mark
+ * is decoded before this check).
+ */
+export function looksBinary(content: Uint8Array): boolean {
+  const sample = content.subarray(0, BINARY_SAMPLE);
+  if (sample.length === 0) return false;
+  let odd = 0;
+  let i = 0;
+  while (i < sample.length) {
+    const b = sample[i]!;
+    if (b < 0x80) {
+      // Tab, LF, FF, CR and ESC (ANSI colours in logs) are text.
+      if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b) || b === 0x7f) odd++;
+      i++;
+      continue;
+    }
+    const extra = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    let valid = extra > 0;
+    for (let k = 1; valid && k <= extra; k++) valid = i + k >= sample.length || (sample[i + k]! & 0xc0) === 0x80;
+    if (valid) i += extra + 1;
+    else {
+      odd++;
+      i++;
+    }
+  }
+  return odd >= sample.length * BINARY_SHARE;
 }
 
-/** A JavaScript file with a line over 1000 characters and no whitespace is a bundle, not source. */
+/** A line longer than this is "long"; a file is minified when long lines are nearly all of it. */
+const MINIFIED_LINE = 1000;
+/** Below this a file is scanned whatever its lines: one long line (inline data, a URL list) is source too. */
+const MINIFIED_MIN_CHARS = 8 * 1024;
+const MINIFIED_SHARE = 0.9;
+
+/** A JavaScript file of at least 8 KiB whose lines over 1000 characters hold 90% of it is a bundle, not source. */
 export function looksMinified(file: string, text: string): boolean {
-  return /\.[cm]?js$/i.test(file) && /^\S{1001,}$/m.test(text);
+  if (!/\.[cm]?js$/i.test(file) || text.length < MINIFIED_MIN_CHARS) return false;
+  let longChars = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (end - start > MINIFIED_LINE) longChars += end - start;
+    start = end + 1;
+  }
+  return longChars >= text.length * MINIFIED_SHARE;
 }
 
 const TEMPLATE_FILE = /(?:^|\/)\.env\.(?:example|sample|template|dist|defaults)$|\.(?:example|sample|template|tmpl|tpl|dist)$/i;

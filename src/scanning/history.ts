@@ -1,5 +1,5 @@
 import { committedFileFindings } from './committed-files.js';
-import { looksMinified, skipReason } from './filters.js';
+import { skipDecision } from './filters.js';
 import { commitExists, gitLines, isShallow, resolveCommit, SHALLOW_HINT } from '../core/git.js';
 import { UserError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
@@ -41,14 +41,23 @@ export async function scanHistory(session: ScanSession, target: HistoryTarget): 
     if (!session.selected(file.path)) return;
     const text = file.lines.join('\n');
     if (file.added) keepFirst(seen, session, committedFileFindings(file.path, () => text, 'added', file.commit));
-    if (file.lines.length === 0 || skipReason(file.path)) return;
+    if (file.lines.length === 0) return;
+    const byName = skipDecision(file.path);
+    if (byName) {
+      session.skip(byName);
+      return;
+    }
     if (file.truncated) {
       const before = session.findings.length;
       session.tooLarge(file.path, file.size, file.commit);
       keepFirst(seen, session, session.findings.splice(before));
       return;
     }
-    if (looksMinified(file.path, text)) return;
+    const byContent = skipDecision(file.path, { text });
+    if (byContent) {
+      session.skip(byContent);
+      return;
+    }
     const before = session.findings.length;
     session.scan(file.path, text, { lineNumbers: file.lineNumbers, commit: file.commit });
     keepFirst(seen, session, session.findings.splice(before));

@@ -1,3 +1,4 @@
+import { SKIP_REASON_TEXT, skippedByReason, skippedTotal } from '../core/coverage.js';
 import { UserError } from '../core/errors.js';
 import type { RunContext } from '../core/context.js';
 import type { CheckResult } from '../core/result.js';
@@ -96,11 +97,14 @@ export async function runScan(ctx: RunContext, options: ScanOptions, rules: Secr
     throw error;
   }
   const seconds = (Date.now() - started) / 1000;
-  const rate = seconds > 0 ? ` (${formatBytes(session.bytes / seconds)}/s)` : '';
+  const { coverage } = session;
+  const rate = seconds > 0 ? ` (${formatBytes(coverage.scannedChars / seconds)}/s)` : '';
+  const skipped = skippedByReason(coverage).map(({ reason, count }) => `${SKIP_REASON_TEXT[reason]}: ${count}`);
   ctx.log.info(
-    `scan: ${what}: ${session.files} files, ${formatBytes(session.bytes)} scanned, ${session.skipped} skipped, ${session.findings.length} findings in ${seconds.toFixed(2)} s${rate}`,
+    `scan: ${what}: ${coverage.scannedFiles} files, ${formatBytes(coverage.scannedChars)} scanned, ` +
+      `${skippedTotal(coverage)} not scanned${skipped.length > 0 ? ` (${skipped.join(', ')})` : ''}, ${session.findings.length} findings in ${seconds.toFixed(2)} s${rate}`,
   );
-  return { findings: session.findings, rules: ruleDescriptors(rules) };
+  return { findings: session.findings, rules: ruleDescriptors(rules), coverage };
 }
 
 async function runPlan(plan: ScanPlan, session: ScanSession): Promise<string> {

@@ -1,3 +1,4 @@
+import { emptyCoverage, type ScanCoverage, type SkipReason } from '../core/coverage.js';
 import { makeFinding, type Finding } from '../core/finding.js';
 import type { RunContext } from '../core/context.js';
 import { scanText, type Match, type ScanTextOptions } from './engine.js';
@@ -10,9 +11,8 @@ export class ScanSession {
   readonly findings: Finding[] = [];
   readonly selected: (file: string) => boolean;
   readonly maxFileSize: number;
-  files = 0;
-  bytes = 0;
-  skipped = 0;
+  /** Files and characters scanned, and every file not scanned by reason: reported, never silent. */
+  readonly coverage: ScanCoverage = emptyCoverage();
 
   constructor(
     readonly ctx: RunContext,
@@ -24,8 +24,8 @@ export class ScanSession {
 
   /** Scans one text; `keep` narrows matches (diff mode: only those on added lines). */
   scan(file: string, text: string, options: ScanTextOptions & { commit?: string; keep?: (match: Match) => boolean } = {}): Finding[] {
-    this.files++;
-    this.bytes += text.length;
+    this.coverage.scannedFiles++;
+    this.coverage.scannedChars += text.length;
     let matches = scanText(text, file, this.rules, options);
     if (options.keep) matches = matches.filter(options.keep);
     if (matches.length === 0) return [];
@@ -36,8 +36,13 @@ export class ScanSession {
     return found;
   }
 
+  /** Counts a file whose content is not scanned. */
+  skip(reason: SkipReason): void {
+    this.coverage.skipped[reason] = (this.coverage.skipped[reason] ?? 0) + 1;
+  }
+
   tooLarge(file: string, size: number, commit?: string): void {
-    this.skipped++;
+    this.skip('too-large');
     this.findings.push(
       makeFinding({
         ruleId: FILE_TOO_LARGE.id,
@@ -53,7 +58,7 @@ export class ScanSession {
   }
 
   unreadable(file: string, reason: string): void {
-    this.skipped++;
+    this.skip('unreadable');
     this.findings.push(
       makeFinding({
         ruleId: FILE_UNREADABLE.id,

@@ -1,6 +1,6 @@
 import { committedFileFindings } from './committed-files.js';
-import { listFiles, readWorkingFile } from './files.js';
-import { looksMinified, skipReason } from './filters.js';
+import { listFiles, WorkTreeReader, type ReadOutcome } from './files.js';
+import { skipDecision } from './filters.js';
 import type { ScanSession } from './session.js';
 
 /** Tree mode: every file git would commit (or every file of a plain folder), as it is on disk. */
@@ -8,23 +8,36 @@ export async function scanTree(session: ScanSession): Promise<void> {
   const { root } = session.ctx;
   const listing = await listFiles(root);
   if (listing.gitProblem) session.ctx.log.warning(`git cannot read this repository (${listing.gitProblem}); scanning every file in the folder instead`);
+  const reader = new WorkTreeReader(root, session.maxFileSize);
   for (const { path: file, tracked } of listing.files) {
     if (!session.selected(file)) continue;
     const presence = !listing.git ? 'present' : tracked ? 'tracked' : 'untracked';
-    session.findings.push(...committedFileFindings(file, () => textOf(root, file, session.maxFileSize), presence));
-    if (skipReason(file)) {
-      session.skipped++;
+    let read: ReadOutcome | undefined;
+    const readOnce = (): ReadOutcome => (read ??= reader.read(file));
+    session.findings.push(
+      ...committedFileFindings(file, () => {
+        const outcome = readOnce();
+        return outcome.kind === 'text' ? outcome.text : undefined;
+      }, presence),
+    );
+    const byName = skipDecision(file);
+    if (byName) {
+      session.skip(byName);
       continue;
     }
-    const read = readWorkingFile(root, file, session.maxFileSize);
-    if (read.kind === 'too-large') session.tooLarge(file, read.size);
-    else if (read.kind === 'unreadable') session.unreadable(file, read.reason);
-    else if (read.kind === 'binary' || (read.kind === 'text' && looksMinified(file, read.text))) session.skipped++;
-    else if (read.kind === 'text') session.scan(file, read.text);
+    const outcome = readOnce();
+    if (outcome.kind === 'absent') continue;
+    if (outcome.kind === 'text') {
+      const minified = skipDecision(file, { text: outcome.text });
+      if (minified) session.skip(minified);
+      else session.scan(file, outcome.text);
+      continue;
+    }
+    if (outcome.reason === 'too-large') session.tooLarge(file, outcome.size ?? 0);
+    else if (outcome.reason === 'unreadable') session.unreadable(file, outcome.detail ?? 'error');
+    else {
+      session.skip(outcome.reason);
+      if (outcome.outside) session.ctx.log.warning(`${file} is a symbolic link (or inside a linked folder) pointing outside the repository; it was not read`);
+    }
   }
-}
-
-function textOf(root: string, file: string, maxSize: number): string | undefined {
-  const read = readWorkingFile(root, file, maxSize);
-  return read.kind === 'text' ? read.text : undefined;
 }

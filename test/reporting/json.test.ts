@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RotationRecord } from '../../src/core/result.js';
-import { renderJson, renderReport, renderSarif, type JsonReport } from '../../src/reporting/index.js';
+import { renderJson, renderReport, renderSarif, renderSummary, type JsonReport } from '../../src/reporting/index.js';
 import { reportOf, smallReport } from './fixtures.js';
 
 const FINDING_KEYS = [
@@ -25,7 +25,7 @@ describe('JSON reporter', () => {
   it('has the documented top-level shape', () => {
     const { report } = smallReport();
     const json = JSON.parse(renderJson(report)) as JsonReport;
-    expect(Object.keys(json)).toEqual(['version', 'tool', 'command', 'verdict', 'failOn', 'totals', 'findings', 'rotated']);
+    expect(Object.keys(json)).toEqual(['version', 'tool', 'command', 'verdict', 'failOn', 'totals', 'coverage', 'findings', 'rotated']);
     expect(json).toMatchObject({
       version: 1,
       tool: { name: 'keywarden', version: '0.1.0' },
@@ -82,5 +82,21 @@ describe('JSON reporter', () => {
     const { report } = smallReport();
     expect(renderReport(report, 'json')).toBe(renderJson(report));
     expect(renderReport(report, 'sarif')).toBe(renderSarif(report));
+  });
+});
+
+describe('coverage: files not scanned, by reason, in every report', () => {
+  const coverage = { scannedFiles: 12, scannedChars: 3400, skipped: { 'lock-file': 2, 'binary-content': 1 } };
+
+  it('JSON counts them by reason, and is null when no scan ran', () => {
+    const json = JSON.parse(renderJson(reportOf([], { coverage }))) as JsonReport;
+    expect(json.coverage).toEqual({ scannedFiles: 12, skippedFiles: 3, skipped: { 'lock-file': 2, 'binary-content': 1 } });
+    expect((JSON.parse(renderJson(reportOf([]))) as JsonReport).coverage).toBeNull();
+  });
+
+  it('the text totals and the job summary say it too', () => {
+    const line = '12 files scanned, 3 not scanned (lock file: 2, binary content: 1).';
+    expect(renderReport(reportOf([], { coverage }), 'text')).toContain(line);
+    expect(renderSummary(reportOf([], { coverage }), { omittedAnnotations: 0 })).toContain(line);
   });
 });

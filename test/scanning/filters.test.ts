@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../src/scanning/engine.js';
-import { classifyFile, looksBinary, looksMinified, skipReason } from '../../src/scanning/filters.js';
+import { classifyFile, looksBinary, looksMinified, skipDecision } from '../../src/scanning/filters.js';
 import { ALNUM, CHANGEME, DEFAULT_RULE, PG_DEFAULT, GENERIC_RULE, TEST_RULES, TOKEN_RULE, demoToken, randomChars } from './helpers.js';
 
 const found = (text: string, file = 'config/app.yml') => scanText(text, file, TEST_RULES).map((m) => m.rule.id);
@@ -110,25 +110,41 @@ describe('templates and docs', () => {
 });
 
 describe('files that are not scanned', () => {
-  it('skips lock files, dependency folders, minified assets and binary formats', () => {
+  it('skips lock files, dependency folders, minified assets and binary formats, each with its reason', () => {
     for (const file of ['package-lock.json', 'web/yarn.lock', 'pnpm-lock.yaml', 'Cargo.lock', 'poetry.lock', 'go.sum', 'composer.lock', 'Gemfile.lock']) {
-      expect(skipReason(file), file).toBe('lock file');
+      expect(skipDecision(file), file).toBe('lock-file');
     }
-    for (const file of ['node_modules/x/index.js', 'app/vendor/lib.php', '.git/config']) expect(skipReason(file), file).toBe('dependency or git folder');
-    for (const file of ['dist/app.min.js', 'style.min.css', 'app.js.map']) expect(skipReason(file), file).toBe('minified asset');
-    expect(skipReason('logo.png')).toBe('binary format');
-    expect(skipReason('src/vendored.ts')).toBeUndefined();
+    for (const file of ['node_modules/x/index.js', 'app/vendor/lib.php', '.git/config']) expect(skipDecision(file), file).toBe('dependency-folder');
+    for (const file of ['dist/app.min.js', 'style.min.css']) expect(skipDecision(file), file).toBe('minified-name');
+    expect(skipDecision('app.js.map')).toBe('source-map');
+    expect(skipDecision('logo.png')).toBe('binary-name');
+    expect(skipDecision('src/vendored.ts')).toBeUndefined();
+    expect(skipDecision('src/app.ts', { size: 11, maxFileSize: 10 })).toBe('too-large');
+    expect(skipDecision('src/app.ts', { size: 10, maxFileSize: 10 })).toBeUndefined();
   });
 
-  it('sniffs binaries by a NUL byte in the first 8 KiB', () => {
+  it('sniffs binaries by their share of control and invalid UTF-8 bytes, not by one NUL', () => {
     expect(looksBinary(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x01]))).toBe(true);
     expect(looksBinary(Buffer.from('plain text'))).toBe(false);
     expect(looksBinary(Buffer.concat([Buffer.alloc(9000, 0x61), Buffer.from([0])]))).toBe(false);
+    // A NUL with text around it (a .env written by a buggy tool, a NUL-separated list) is text.
+    expect(looksBinary(Buffer.from('KEY=value\0OTHER=value\nMORE=text\n'))).toBe(false);
+    expect(looksBinary(Buffer.from('caf\u00e9 na\u00efve \u2014 UTF-8 text\n'))).toBe(false);
+    // Seeded pseudo-random bytes stand in for compressed data.
+    let seed = 7;
+    const noise = Buffer.from(Array.from({ length: 4096 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 16) & 0xff));
+    expect(looksBinary(noise)).toBe(true);
+    expect(skipDecision('blob.dat', { bytes: noise })).toBe('binary-content');
   });
 
-  it('detects minified JavaScript by a long line without whitespace', () => {
-    expect(looksMinified('dist/app.js', `a=1;${'b=2;'.repeat(300)}`)).toBe(true);
+  it('takes a bundle for minified JavaScript, but not a source file with one long line', () => {
+    const bundle = `a=1;${'b=function(c){return c};'.repeat(400)}`;
+    expect(looksMinified('dist/app.js', bundle)).toBe(true);
+    expect(skipDecision('dist/app.js', { text: bundle })).toBe('minified-content');
+    expect(looksMinified('dist/app.js', `${bundle}\n${'const a = 1;\n'.repeat(2000)}`)).toBe(false);
     expect(looksMinified('src/app.js', 'const a = 1;\n'.repeat(300))).toBe(false);
-    expect(looksMinified('data.json', 'x'.repeat(2000))).toBe(false);
+    expect(looksMinified('src/data.js', `export const data = "${'x'.repeat(1001)}";\n`)).toBe(false);
+    expect(looksMinified('src/app.js', `const a = 1;\nconst list = "${'y'.repeat(1001)}";\n${'const b = 2;\n'.repeat(10)}`)).toBe(false);
+    expect(looksMinified('data.json', 'x'.repeat(20000))).toBe(false);
   });
 });

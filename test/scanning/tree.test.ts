@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -73,16 +73,19 @@ describe('tree mode', () => {
     expect(findings[0]!.message).toContain('over scan.max-file-size (1.0 KiB)');
   });
 
-  it('skips binary files and survives invalid UTF-8 and UTF-16', async () => {
+  it('skips binary files, scans text around a NUL byte and survives invalid UTF-8 and UTF-16', async () => {
     const r = repo();
     const token = demoToken();
+    let seed = 11;
+    const noise = Buffer.from(Array.from({ length: 4096 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 16) & 0xff));
     r.commit('init', {
-      'blob.bin': Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(`t="${demoToken()}"`)]),
+      'blob.bin': Buffer.concat([noise, Buffer.from(`t="${demoToken()}"`)]),
+      'nul.txt': Buffer.concat([Buffer.from('header\0'), Buffer.from(`\nt="${token}"\n`)]),
       'latin1.txt': Buffer.concat([Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(`\nt="${token}"\n`), Buffer.from([0xe2, 0x82])]),
       'utf16.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`t="${token}"\n`, 'utf16le')]),
     });
     const { where } = await scan(r.dir);
-    expect(where).toEqual(['demo-token latin1.txt:2', 'demo-token utf16.txt:1']);
+    expect(where).toEqual(['demo-token latin1.txt:2', 'demo-token nul.txt:2', 'demo-token utf16.txt:1']);
   });
 
   it('does not follow symlinks out of the repository', async () => {
@@ -92,6 +95,71 @@ describe('tree mode', () => {
     symlinkSync(path.join(outside, 'creds.txt'), path.join(r.dir, 'link.txt'));
     r.commit('init');
     expect((await scan(r.dir)).findings).toEqual([]);
+  });
+
+  it('never reads through a linked folder, even for a path git lists, and warns about links leaving the tree', async () => {
+    const outside = tempDir();
+    writeFileSync(path.join(outside, 'id_deploy'), `t="${demoToken()}"\n`);
+    const r = repo();
+    r.commit('init', { 'keys/id_deploy': 'placeholder\n' });
+    // The work tree's folder becomes a link out of the repository; git's index still lists keys/id_deploy.
+    rmSync(path.join(r.dir, 'keys'), { recursive: true });
+    symlinkSync(outside, path.join(r.dir, 'keys'));
+    const { findings, coverage, logs } = await scan(r.dir);
+    expect(findings).toEqual([]);
+    // The link itself (untracked now) and the path listed under it.
+    expect(coverage?.skipped).toEqual({ symlink: 2 });
+    expect(logs.some((l) => l.includes('keys/id_deploy') && l.includes('outside the repository'))).toBe(true);
+  });
+
+  it('ends on link loops and dangling links, in git and in a plain folder, counting each', async () => {
+    const r = repo();
+    symlinkSync('b', path.join(r.dir, 'a'));
+    symlinkSync('a', path.join(r.dir, 'b'));
+    symlinkSync('.', path.join(r.dir, 'self'));
+    symlinkSync('missing', path.join(r.dir, 'dangling'));
+    r.commit('init', { 'ok.txt': `t="${demoToken()}"\n` });
+    const inGit = await scan(r.dir);
+    expect(inGit.where).toEqual(['demo-token ok.txt:1']);
+    expect(inGit.coverage?.skipped).toEqual({ symlink: 4 });
+
+    const plain = tempDir();
+    symlinkSync('.', path.join(plain, 'self'));
+    symlinkSync('x', path.join(plain, 'y'));
+    symlinkSync('y', path.join(plain, 'x'));
+    writeFileSync(path.join(plain, 'ok.txt'), `t="${demoToken()}"\n`);
+    expect((await scan(plain)).where).toEqual(['demo-token ok.txt:1']);
+  });
+
+  it('counts every file it does not scan by reason', async () => {
+    const r = repo();
+    const token = demoToken();
+    const bundle = `a=1;${'b=function(c){return c};'.repeat(400)}`;
+    r.commit('init', {
+      'src/app.js': `const a = 1;\nconst t = "${token}";\nconst blob = "${'z'.repeat(1001)}";\n`,
+      'one-line.js': `const t = "${token}"; const pad = "${'q'.repeat(1001)}";`,
+      'dist/bundle.js': bundle,
+      'dist/app.min.js': 'x',
+      'dist/app.js.map': '{}',
+      'yarn.lock': 'x',
+      'vendor/lib.php': 'x',
+      'logo.png': 'x',
+      'big.txt': 'x'.repeat(70 * 1024),
+    });
+    const { where, coverage, logs } = await scan(r.dir, 'scan:\n  max-file-size: 64KiB\n');
+    // One long line in a .js file does not make it unscanned.
+    expect(where).toEqual(['demo-token one-line.js:1', 'demo-token src/app.js:2', 'scan-file-too-large big.txt:1']);
+    expect(coverage?.skipped).toEqual({
+      'dependency-folder': 1,
+      'lock-file': 1,
+      'source-map': 1,
+      'minified-name': 1,
+      'minified-content': 1,
+      'binary-name': 1,
+      'too-large': 1,
+    });
+    expect(coverage?.scannedFiles).toBe(2);
+    expect(logs[0]).toContain('7 not scanned (in node_modules/ or vendor/: 1, lock file: 1, source map: 1');
   });
 
   it.skipIf(userInfo().uid === 0)('reports an unreadable file as a note', async () => {
@@ -184,6 +252,6 @@ describe('speed', () => {
     r.commit('init', files);
     const { logs, findings } = await scan(r.dir);
     expect(findings).toEqual([]);
-    expect(logs[0]).toMatch(/50 files, .* scanned, 0 skipped, 0 findings in [\d.]+ s/);
+    expect(logs[0]).toMatch(/50 files, .* scanned, 0 not scanned, 0 findings in [\d.]+ s/);
   });
 });
