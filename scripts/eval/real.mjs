@@ -44,11 +44,18 @@ function scanCached({ cacheDir, tool, version, runner, repo, commit, dir, timeou
   return result;
 }
 
-/** The sites of one tool that need a label: all of them, or a seeded uniform sample when there are many. */
-export function toLabel(sites, { repo, commit, tool, sampleAbove, sampleSize, seed }) {
+/**
+ * The sites of one tool that need a label: all of them, or, when there are many, a sample of `sampleSize`:
+ * the sites already labelled (a labeller's own uniform sample) topped up with a seeded uniform sample of the
+ * unlabelled ones.
+ */
+export function toLabel(sites, labels, { repo, commit, tool, sampleAbove, sampleSize, seed }) {
   const all = [...sites.values()];
   if (all.length <= sampleAbove) return { sites: all, sampled: false };
-  return { sites: seededSample(all, sampleSize, `${repo}@${commit}:${tool}:${seed}`, (s) => siteKey(s.file, s.line)), sampled: true };
+  const labelled = all.filter((s) => labels.has(siteKey(s.file, s.line)));
+  const rest = all.filter((s) => !labels.has(siteKey(s.file, s.line)));
+  const topUp = seededSample(rest, Math.max(0, sampleSize - labelled.length), `${repo}@${commit}:${tool}:${seed}`, (s) => siteKey(s.file, s.line));
+  return { sites: [...labelled, ...topUp], sampled: true };
 }
 
 function scoreTool(sites, labels, trueSites, selection) {
@@ -100,7 +107,7 @@ export function evaluateRepos({ repos, labelsDir, cacheDir, mirrors, tools, vers
         continue;
       }
       const sites = sitesOf(scan.findings);
-      const selection = toLabel(sites, { repo: entry.repo, commit: entry.commit, tool, ...sampling });
+      const selection = toLabel(sites, labels, { repo: entry.repo, commit: entry.commit, tool, ...sampling });
       selections[tool] = { sites, selection };
       perTool[tool] = { ...scoreTool(sites, labels, trueSites, selection), seconds: scan.seconds };
     }
