@@ -5,7 +5,7 @@ import path from 'node:path';
 import { labelFileName, loadLabels, siteKey } from './labels.mjs';
 
 // Identifiers (camelCase, snake_case, UPPER_SNAKE, kebab-case words) stay readable; any other long token is redacted.
-const LONG_TOKEN = /[A-Za-z0-9+/=_~.$%@!*#:-]{12,}/g;
+const LONG_TOKEN = /[A-Za-z0-9+/=_~.-]{8,}/g;
 const IDENTIFIER = /^(?:[A-Za-z][a-z]*(?:[_.-]?[A-Za-z][a-z]*)*|[A-Z][A-Z_]+)$/;
 
 /** One source line with the reported span and every other value-like token redacted, at most 200 characters. */
