@@ -67,6 +67,17 @@ export function resolveVaultSettings(ctx: RunContext): VaultSettings {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UserError(`the Vault address must be http(s): ${address}`);
   if (url.username || url.password) throw new UserError('the Vault address must not carry credentials');
 
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    ctx.log.warning(`the Vault address ${url.origin} is plain http: the token and every secret cross the network unencrypted; use https`);
+  }
+  const auth = { ...DEFAULT_AUTH, ...defined(fromConfig?.auth), ...defined(trusted.auth) };
+  if (untrusted && auth.method === 'token' && !nonEmpty(trusted.address)) {
+    // VAULT_ADDR may have been set by an earlier step from the pull request's own files.
+    throw new UserError(
+      `on pull_request events the Vault token is sent only to an address the action input vault-url names; ${url.origin} came from VAULT_ADDR`,
+    );
+  }
+
   const caFromConfig = fromConfig?.caCert ? path.resolve(ctx.root, fromConfig.caCert) : undefined;
   const caFile = caFromConfig ?? nonEmpty(env.VAULT_CACERT);
   return {
@@ -74,8 +85,13 @@ export function resolveVaultSettings(ctx: RunContext): VaultSettings {
     namespace: nonEmpty(trusted.namespace) ?? nonEmpty(fromConfig?.namespace) ?? nonEmpty(env.VAULT_NAMESPACE),
     caFile,
     timeoutMs: config.timeoutMs,
-    auth: { ...DEFAULT_AUTH, ...defined(fromConfig?.auth), ...defined(trusted.auth) },
+    auth,
   };
+}
+
+/** localhost, 127.0.0.0/8 and [::1]: traffic that never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function readCa(file: string): string {

@@ -64,6 +64,28 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 /** TLS verification failures do not heal by retrying. */
 const TLS_CODE = /^(CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/;
 
+/** The redirect statuses Vault's client follows (a standby answers 307). */
+const REDIRECTS = new Set([301, 302, 307]);
+
+type RedirectTarget = { ok: true; url: URL } | { ok: false; refusal: string };
+
+function redirectTarget(from: URL, location: string | null): RedirectTarget {
+  let to: URL;
+  try {
+    to = new URL(location ?? '', from);
+  } catch {
+    return { ok: false, refusal: 'Vault answered a redirect without a usable Location: refused' };
+  }
+  if (!location) return { ok: false, refusal: 'Vault answered a redirect without a Location: refused' };
+  if (to.protocol !== from.protocol || to.host !== from.host) {
+    return {
+      ok: false,
+      refusal: `Vault at ${from.origin} redirected to ${to.protocol}//${to.host}: refused, the token is sent only to the configured scheme and host`,
+    };
+  }
+  return { ok: true, url: to };
+}
+
 function isTransientStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
@@ -95,22 +117,33 @@ export class VaultTransport {
     this.#token = token;
   }
 
-  /** One attempt, no retry: writes use this to decide themselves what an unknown outcome means. */
+  /**
+   * One attempt, no retry: writes use this to decide themselves what an unknown outcome means.
+   * One redirect is followed, as Vault's client does (a standby node sends clients to the active
+   * one), but only to the same scheme and host: the token, or a login's credentials in the body,
+   * never go to a server the settings did not name, nor over plain http (Vault's api/client.go,
+   * rawRequestWithContext, refuses the downgrade; this also refuses a change of host).
+   */
   async attempt(request: VaultRequest): Promise<Attempt> {
-    const url = new URL(`${this.address}/v1/${request.path}`);
+    let url = new URL(`${this.address}/v1/${request.path}`);
     for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
     const headers: Record<string, string> = { 'X-Vault-Request': 'true' };
     if (this.#options.namespace) headers['X-Vault-Namespace'] = this.#options.namespace;
     if (!request.anonymous && this.#token) headers['X-Vault-Token'] = this.#token;
     if (request.body !== undefined) headers['Content-Type'] = request.mergePatch ? 'application/merge-patch+json' : 'application/json';
     try {
-      const response = await fetch(url, {
-        method: request.method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        dispatcher: this.#dispatcher,
-        signal: (this.#options.timers ?? REAL_TIMERS).timeout(this.#options.timeoutMs),
-      });
+      let response = await this.#send(url, request, headers);
+      if (REDIRECTS.has(response.status)) {
+        const target = redirectTarget(url, response.headers.get('location'));
+        await response.body?.cancel();
+        if (!target.ok) return { kind: 'network', message: target.refusal, maybeSent: false, permanent: true };
+        url = target.url;
+        response = await this.#send(url, request, headers);
+        if (REDIRECTS.has(response.status)) {
+          await response.body?.cancel();
+          return { kind: 'network', message: `Vault redirected twice (to ${url.origin} and on): refused`, maybeSent: false, permanent: true };
+        }
+      }
       const text = await response.text();
       let body: Record<string, unknown> | null = null;
       if (text.trim() !== '') {
@@ -124,6 +157,17 @@ export class VaultTransport {
     } catch (error) {
       return this.#networkFailure(error);
     }
+  }
+
+  #send(url: URL, request: VaultRequest, headers: Record<string, string>): ReturnType<typeof fetch> {
+    return fetch(url, {
+      method: request.method,
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      redirect: 'manual',
+      dispatcher: this.#dispatcher,
+      signal: (this.#options.timers ?? REAL_TIMERS).timeout(this.#options.timeoutMs),
+    });
   }
 
   #networkFailure(error: unknown): Attempt {

@@ -69,7 +69,14 @@ export type FaultKind =
   /** Destroy the socket before answering; the request is not applied. */
   | { kind: 'drop' }
   /** Apply the request, then destroy the socket instead of answering. */
-  | { kind: 'lost-answer' };
+  | { kind: 'lost-answer' }
+  /**
+   * Answer a redirect to the same path and query under `to` (an origin), without handling the
+   * request: what a standby node does when it cannot forward (Vault's http/handler.go,
+   * respondStandby, at commit 0084d2932350a7241fcd10e7716d80e41cad33df: 307, Location = the active
+   * node's address with the request's path and query, no body).
+   */
+  | { kind: 'redirect'; to: string; status?: 301 | 302 | 307 };
 
 export type Fault = FaultKind & {
   match?: FaultMatch;
@@ -355,7 +362,9 @@ export class FakeVault {
       return;
     }
     let reply: Reply;
-    if (fault?.kind === 'status') {
+    if (fault?.kind === 'redirect') {
+      reply = { status: fault.status ?? 307, headers: { location: new URL(req.url ?? '/', fault.to).href } };
+    } else if (fault?.kind === 'status') {
       reply = {
         status: fault.status,
         body: { errors: [fault.status === 429 ? 'rate limit quota exceeded' : fault.status === 503 ? 'Vault is sealed' : 'internal error'] },

@@ -79,6 +79,88 @@ describe('settings', () => {
   });
 });
 
+describe('transport safety settings', () => {
+  it('warns when the address is plain http to another machine, not for loopback or https', () => {
+    for (const [address, warned] of [
+      ['http://vault.internal.example:8200', true],
+      ['http://10.1.2.3:8200', true],
+      ['http://127.0.0.1:8200', false],
+      ['http://127.8.9.10:8200', false],
+      ['http://localhost:8200', false],
+      ['http://[::1]:8200', false],
+      ['https://vault.internal.example', false],
+    ] as const) {
+      const { ctx, logs } = vaultContext({ env: { VAULT_ADDR: address } });
+      resolveVaultSettings(ctx);
+      expect(logs.some((line) => line.includes('plain http')), address).toBe(warned);
+    }
+  });
+
+  it('on pull_request events refuses to send VAULT_TOKEN to an address no action input named', () => {
+    const fromEnv = vaultContext({ untrusted: true, env: { VAULT_ADDR: 'https://elsewhere.example', VAULT_TOKEN: 't' } });
+    expect(() => resolveVaultSettings(fromEnv.ctx)).toThrow(
+      'on pull_request events the Vault token is sent only to an address the action input vault-url names; https://elsewhere.example came from VAULT_ADDR',
+    );
+    const fromInput = vaultContext({ untrusted: true, env: { VAULT_ADDR: 'https://elsewhere.example' }, trustedVault: { address: 'https://vault.example' } });
+    expect(resolveVaultSettings(fromInput.ctx).address).toBe('https://vault.example');
+    // Not a pull request: VAULT_ADDR is the workflow's own setting.
+    expect(resolveVaultSettings(vaultContext({ env: { VAULT_ADDR: 'https://elsewhere.example' } }).ctx).address).toBe('https://elsewhere.example');
+  });
+});
+
+describe('redirects', () => {
+  it('follows one standby redirect to the same scheme and host, like Vault’s client', async () => {
+    const vault = await fake();
+    vault.seedKv('secret', 'x', { a: 'b' });
+    const client = await connectVault(vaultContext({ env: { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken } }).ctx, { retry: FAST });
+    await client.kvVersion('secret');
+    vault.injectFault({ match: { path: 'secret/data/x' }, kind: 'redirect', to: vault.url });
+    expect((await client.readSecret('secret', 'x'))?.data).toEqual({ a: 'b' });
+    expect(vault.requests.filter((r) => r.path === 'secret/data/x').map((r) => r.fault)).toEqual(['redirect', undefined]);
+  });
+
+  it('never carries the token to another host or port, nor follows a second redirect', async () => {
+    const vault = await fake();
+    const other = await fake();
+    vault.seedKv('secret', 'x', { a: 'b' });
+    const client = await connectVault(vaultContext({ env: { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken } }).ctx, { retry: FAST });
+    await client.kvVersion('secret');
+    const before = vault.requests.length;
+    vault.injectFault({ match: { path: 'secret/data/x' }, kind: 'redirect', to: other.url });
+    const toPort = await rejection(client.readSecret('secret', 'x'));
+    expect(toPort.message).toBe(
+      `cannot reach Vault at ${vault.url}: Vault at ${vault.url} redirected to ${other.url}: refused, the token is sent only to the configured scheme and host`,
+    );
+    expect(other.requests).toHaveLength(0);
+    // Same server, another name for it: still another host.
+    const byName = vault.url.replace('127.0.0.1', 'localhost');
+    vault.injectFault({ match: { path: 'secret/data/x' }, kind: 'redirect', to: byName, status: 302 });
+    expect((await rejection(client.readSecret('secret', 'x'))).message).toContain(`redirected to ${byName}: refused`);
+    vault.injectFault({ match: { path: 'secret/data/x' }, kind: 'redirect', to: vault.url, times: 2 });
+    expect((await rejection(client.readSecret('secret', 'x'))).message).toContain('Vault redirected twice');
+    // Refusals are final: one request each (the redirect), never retried; the second case made two.
+    expect(vault.requests.length - before).toBe(4);
+  });
+
+  it('never follows a redirect with a write, a login or metadata to another host', async () => {
+    const roleId = secretValue();
+    const secretId = secretValue();
+    const vault = await fake({ approle: { roles: [{ roleId, secretId, policies: [] }] } });
+    const other = await fake({ approle: { roles: [{ roleId, secretId, policies: [] }] } });
+    vault.injectFault({ match: { path: 'auth/approle/login' }, kind: 'redirect', to: other.url });
+    const login = vaultContext({ yaml: 'vault:\n  auth: { method: approle }\n', env: { VAULT_ADDR: vault.url, VAULT_ROLE_ID: roleId, VAULT_SECRET_ID: secretId } });
+    expect((await rejection(connectVault(login.ctx, { retry: FAST }))).message).toContain('refused');
+    const client = await connectVault(vaultContext({ env: { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken } }).ctx, { retry: FAST });
+    vault.seedKv('secret', 'x', { a: 'b' });
+    vault.injectFault({ match: { method: 'POST', path: 'secret/data/x' }, kind: 'redirect', to: other.url });
+    expect((await rejection(client.writeSecret('secret', 'x', { a: secretValue() }, 1))).message).toContain('refused');
+    vault.injectFault({ match: { method: 'PATCH' }, kind: 'redirect', to: other.url });
+    expect((await rejection(client.patchCustomMetadata('secret', 'x', { k: 'v' }))).message).toContain('refused');
+    expect(other.requests).toHaveLength(0);
+    expect(vault.readKvDirect('secret', 'x')?.data).toEqual({ a: 'b' });
+  });
+});
+
 describe('auth', () => {
   it('uses the token from the configured variable and masks it before any request', async () => {
     const vault = await fake();
@@ -238,6 +320,18 @@ describe('transport', () => {
       const error = await rejection((await connectVault(ctx, { retry: FAST })).readSecret('secret', 'x'));
       expect(error.message).toMatch(/^cannot reach Vault at https:\/\/127\.0\.0\.1:\d+: TLS verification failed \(\w+\): set vault.ca-cert or VAULT_CACERT/);
       expect(error.message).not.toContain('attempts');
+    });
+
+    it('refuses a redirect from https to http (a protocol downgrade), sending nothing there', async () => {
+      const vault = await fake({ tls });
+      const plain = await fake();
+      vault.seedKv('secret', 'x', { a: 'b' });
+      const { ctx } = vaultContext({ env: { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, VAULT_CACERT: path.join(dir, 'ca.pem') } });
+      const client = await connectVault(ctx, { retry: FAST });
+      vault.injectFault({ match: { path: /^sys\/internal\/ui\/mounts\// }, kind: 'redirect', to: plain.url });
+      const error = await rejection(client.readSecret('secret', 'x'));
+      expect(error.message).toContain(`redirected to ${plain.url}: refused`);
+      expect(plain.requests).toHaveLength(0);
     });
 
     it('names an unreadable or non-PEM CA file', async () => {
