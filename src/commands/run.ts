@@ -5,6 +5,7 @@ import { INLINE_ALLOW_RULES } from '../core/inline-allow.js';
 import { applySuppressions, EXPIRED_IGNORE_RULE, readBaseline } from '../core/suppress.js';
 import { runRotate, runRotationCheck, type RotateOptions } from '../rotation/index.js';
 import { runScan, type ScanOptions } from '../scanning/index.js';
+import { workspaceFile } from '../core/workspace-path.js';
 import { runValidate } from '../validation/index.js';
 
 /** Commands that produce findings (init writes a file and reports nothing). */
@@ -26,7 +27,7 @@ export interface CommandOptions {
 export async function runCommand(command: CheckCommand, ctx: RunContext, options: CommandOptions): Promise<CheckResult> {
   const result = mergeResults(await runChecks(command, ctx, options));
   result.findings = dropRestatements(result.findings);
-  const baselineFile = command === 'baseline' ? undefined : (options.baseline ?? ctx.config.scan.baseline);
+  const baselineFile = command === 'baseline' ? undefined : (options.baseline ?? configBaseline(ctx));
   const findings = applySuppressions(result.findings, {
     root: ctx.root,
     now: ctx.now,
@@ -40,6 +41,14 @@ export async function runCommand(command: CheckCommand, ctx: RunContext, options
     if (!rules.some((r) => r.id === rule.id) && findings.some((f) => f.ruleId === rule.id)) rules.push(rule);
   }
   return { ...result, findings, rules };
+}
+
+/** scan.baseline is the repository's choice, so it must stay inside it (an input's --baseline is trusted). */
+function configBaseline(ctx: RunContext): string | undefined {
+  const file = ctx.config.scan.baseline;
+  if (file === undefined) return undefined;
+  workspaceFile(ctx.root, file, 'scan.baseline', { file: ctx.source.file ?? '.keywarden.yml', ...ctx.source.locate(['scan', 'baseline']) });
+  return file;
 }
 
 async function runChecks(command: CheckCommand, ctx: RunContext, options: CommandOptions): Promise<CheckResult[]> {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { UserError } from '../core/errors.js';
+import { confine } from '../core/workspace-path.js';
 import configSchema from '../../schemas/keywarden.schema.json' with { type: 'json' };
 import { normalizeConfig } from './normalize.js';
 import type { ConfigSource, LoadedConfig } from './types.js';
@@ -12,14 +13,29 @@ export const CONFIG_FILE_NAMES = ['.keywarden.yml', '.keywarden.yaml'] as const;
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 const validateConfig = ajv.compile(configSchema);
 
-/** Finds the config: an explicit path (which must exist), else .keywarden.yml / .keywarden.yaml at the root. */
+/**
+ * Finds the config: an explicit path (an input: trusted, must exist), else .keywarden.yml /
+ * .keywarden.yaml at the root, which is the repository's and so must not lead outside it.
+ */
 export function findConfigFile(root: string, explicit?: string): string | undefined {
   if (explicit) {
     const file = path.resolve(root, explicit);
     if (!existsSync(file)) throw new UserError(`config file not found: ${explicit}`);
     return file;
   }
-  return CONFIG_FILE_NAMES.map((name) => path.join(root, name)).find((file) => existsSync(file));
+  const name = CONFIG_FILE_NAMES.find((candidate) => existsSync(path.join(root, candidate)) || isLink(path.join(root, candidate)));
+  if (!name) return undefined;
+  const confined = confine(root, name);
+  if (!confined.ok) throw new UserError(`the config file ${confined.problem}`, { file: name });
+  return path.join(root, name);
+}
+
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Loads and validates the config; no config file means the defaults. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { VaultAuthConfig } from '../config/types.js';
 import type { RunContext } from '../core/context.js';
 import { UserError } from '../core/errors.js';
+import { workspaceFile } from '../core/workspace-path.js';
 import { authenticate } from './auth.js';
 import { HttpVaultClient } from './client.js';
 import { DEFAULT_RETRY, VaultTransport, type RetryPolicy, type TransportTimers } from './http.js';
@@ -78,7 +78,9 @@ export function resolveVaultSettings(ctx: RunContext): VaultSettings {
     );
   }
 
-  const caFromConfig = fromConfig?.caCert ? path.resolve(ctx.root, fromConfig.caCert) : undefined;
+  const caFromConfig = fromConfig?.caCert
+    ? workspaceFile(ctx.root, fromConfig.caCert, 'vault.ca-cert', { file: ctx.source.file ?? '.keywarden.yml', ...ctx.source.locate(['vault', 'ca-cert']) })
+    : undefined;
   const caFile = caFromConfig ?? nonEmpty(env.VAULT_CACERT);
   return {
     address: address.replace(/\/+$/, ''),

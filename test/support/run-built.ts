@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,27 @@ export function runAction(options: { inputs: Record<string, string>; env: NodeJS
     timeout: 120_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runAction, without blocking this process: for tests whose local servers (the test Vault) must answer the child. */
+export function runActionAsync(options: { inputs: Record<string, string>; env: NodeJS.ProcessEnv; cwd: string }): Promise<Ran> {
+  requireBuilt();
+  const inputEnv: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries({ ...actionDefaults(), ...options.inputs })) {
+    inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ACTION_BUNDLE], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...inputEnv, ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 /** The defaults action.yml declares, read from the file itself so tests follow it. */

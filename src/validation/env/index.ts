@@ -10,6 +10,7 @@ import type { EnvEntry } from '../../config/types.js';
 import type { RunContext } from '../../core/context.js';
 import { UserError } from '../../core/errors.js';
 import { redact, type Finding } from '../../core/finding.js';
+import { workspaceFile } from '../../core/workspace-path.js';
 import { isEnvFamily, isEnvTemplate, isGitIgnored, listRepoFiles, type RepoFiles } from '../files.js';
 import { driftFindings } from './drift.js';
 import { effectiveValues, type ParsedEnv } from './parse.js';
@@ -73,9 +74,9 @@ function besideTemplate(file: string): string {
 
 function templateFor(run: EnvRun, entry: EnvEntry, file: string): string | undefined {
   if (!entry.template) return besideTemplate(file);
-  if (!existsSync(path.join(run.ctx.root, entry.template))) {
-    const at = run.ctx.source.locate(['env', entry.index, 'template']);
-    throw new UserError(`env template not found: ${entry.template}`, { file: run.ctx.source.file ?? '.keywarden.yml', ...at });
+  const at = { file: run.ctx.source.file ?? '.keywarden.yml', ...run.ctx.source.locate(['env', entry.index, 'template']) };
+  if (!existsSync(workspaceFile(run.ctx.root, entry.template, 'env template', at))) {
+    throw new UserError(`env template not found: ${entry.template}`, at);
   }
   return entry.template;
 }

@@ -8,6 +8,7 @@ import statusPanel from '../../../schemas/presets/status-panel.schema.json' with
 import type { EnvEntry, EnvPreset } from '../../config/types.js';
 import { UserError } from '../../core/errors.js';
 import { sha256Hex } from '../../core/finding.js';
+import { workspaceFile } from '../../core/workspace-path.js';
 import { compileEnvSchema } from './schema.js';
 
 const PRESETS: Record<EnvPreset, Record<string, unknown>> = {
@@ -28,12 +29,8 @@ function lineColumnAt(text: string, offset: number): { line: number; column: num
 
 /** Reads and compiles a schema file; every problem is a UserError naming the file. */
 function loadSchemaFile(root: string, file: string): LoadedSchema {
-  const full = path.resolve(root, file);
-  const relative = path.relative(root, full);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new UserError(`env schema ${file} is outside the repository; give a path relative to the repository root`);
-  }
-  const where = relative.split(path.sep).join('/');
+  const full = workspaceFile(root, file, 'env schema');
+  const where = path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
   if (!existsSync(full)) throw new UserError(`env schema not found: ${where}`, { file: where });
   const text = readFileSync(full, 'utf8');
   let raw: unknown;
