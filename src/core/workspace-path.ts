@@ -16,8 +16,8 @@ export type Confined = { ok: true; full: string } | { ok: false; problem: string
 /** Resolves `file` (relative to `root`) and checks it stays inside; `full` follows symlinks when the file exists. */
 export function confine(root: string, file: string): Confined {
   if (file.trim() === '') return { ok: false, problem: 'is empty' };
-  if (path.isAbsolute(file) || path.win32.isAbsolute(file)) return { ok: false, problem: 'is an absolute path; give a path relative to the repository root' };
-  if (file.split(/[\\/]/).includes('..')) return { ok: false, problem: 'contains ".."; give a path inside the repository' };
+  if (path.isAbsolute(file) || path.win32.isAbsolute(file)) return { ok: false, problem: 'is outside the repository: an absolute path; give a path relative to the repository root' };
+  if (file.split(/[\\/]/).includes('..')) return { ok: false, problem: 'is outside the repository: ".." is not allowed; give a path inside it' };
   const realRoot = realpathSync(root);
   const full = path.resolve(realRoot, file);
   // The deepest part that exists decides where the path really points.
@@ -30,7 +30,7 @@ export function confine(root: string, file: string): Confined {
     // A dangling link or a loop: where it points cannot be shown to be inside.
     return { ok: false, problem: 'is a symbolic link that cannot be resolved' };
   }
-  if (!inside(realRoot, real)) return { ok: false, problem: 'leads outside the repository through a symbolic link' };
+  if (!inside(realRoot, real)) return { ok: false, problem: 'is outside the repository through a symbolic link' };
   return { ok: true, full: existing === full ? real : path.join(real, path.relative(existing, full)) };
 }
 

@@ -106,14 +106,14 @@ describe('paths in the repository config stay inside the workspace', () => {
   }
 
   const cases: { name: string; config: string; links?: Record<string, string>; files?: Record<string, string>; command: string; says: RegExp }[] = [
-    { name: 'an absolute baseline', config: `scan:\n  baseline: ${path.join(outside, 'secret.json')}\n`, command: 'scan', says: /scan\.baseline ".*" is an absolute path/ },
-    { name: 'a baseline through ..', config: `scan:\n  baseline: ../${path.basename(outside)}/secret.json\n`, command: 'scan', says: /scan\.baseline ".*" contains "\.\."/ },
+    { name: 'an absolute baseline', config: `scan:\n  baseline: ${path.join(outside, 'secret.json')}\n`, command: 'scan', says: /scan\.baseline ".*" is outside the repository: an absolute path/ },
+    { name: 'a baseline through ..', config: `scan:\n  baseline: ../${path.basename(outside)}/secret.json\n`, command: 'scan', says: /scan\.baseline ".*" is outside the repository: "\.\." is not allowed/ },
     {
       name: 'a baseline through a symlinked folder',
       config: 'scan:\n  baseline: ci/secret.json\n',
       links: { ci: outside },
       command: 'scan',
-      says: /scan\.baseline "ci\/secret\.json" leads outside the repository through a symbolic link/,
+      says: /scan\.baseline "ci\/secret\.json" is outside the repository through a symbolic link/,
     },
     {
       name: 'an env schema that is a symlink out',
@@ -121,7 +121,7 @@ describe('paths in the repository config stay inside the workspace', () => {
       files: { '.env.example': 'A=\n' },
       links: { 'schemas/env.json': path.join(outside, 'schema.json') },
       command: 'validate',
-      says: /env schema "schemas\/env\.json" leads outside the repository/,
+      says: /env schema "schemas\/env\.json" is outside the repository/,
     },
     {
       name: 'an env template that is a symlink out',
@@ -129,20 +129,20 @@ describe('paths in the repository config stay inside the workspace', () => {
       files: { '.env.example': 'A=\n' },
       links: { 'tpl.env': path.join(outside, 'secret.json') },
       command: 'validate',
-      says: /env template "tpl\.env" leads outside the repository/,
+      says: /env template "tpl\.env" is outside the repository/,
     },
     {
       name: 'the config file itself as a symlink out',
       config: '',
       links: { '.keywarden.yml': path.join(outside, 'secret.json') },
       command: 'scan',
-      says: /the config file leads outside the repository/,
+      says: /the config file is outside the repository/,
     },
     {
       name: 'a Vault CA certificate from the config',
       config: `vault:\n  address: https://127.0.0.1:1\n  ca-cert: ${path.join(outside, 'secret.json')}\nrotation:\n  secrets:\n    - { name: a, mount: secret, path: a, key: a, max-age: 1d }\n`,
       command: 'rotation-check',
-      says: /vault\.ca-cert ".*" is an absolute path/,
+      says: /vault\.ca-cert ".*" is outside the repository: an absolute path/,
     },
   ];
 
