@@ -1,7 +1,8 @@
 import { minimatch } from 'minimatch';
-import type { RuleMatch, SecretRule } from './rule.js';
+import type { SecretRule } from './rule.js';
 import { classifyFile, isFalsePositive, type FileKind } from './filters.js';
 import { allowFor, type InlineAllow } from '../core/inline-allow.js';
+import { isExpressionText, isLiteral, syntaxOf, viewValue, type Syntax, type ValueView } from './values.js';
 
 /** One confirmed secret in a text. Positions are 1-based; `endColumn` is exclusive (SARIF style). */
 export interface Match {
@@ -21,6 +22,8 @@ export interface Match {
   allow?: InlineAllow;
   /** Line of a `keywarden:allow` just above, which no longer covers this match (and has none of its own). */
   staleAllowAbove?: number;
+  /** Where the value sits on its line, as the file's language reads it. */
+  value: ValueView;
 }
 
 export interface ScanTextOptions {
@@ -134,6 +137,22 @@ interface RawMatch {
   groups: Record<string, string | undefined>;
   start: number;
   end: number;
+  value: ValueView;
+}
+
+/** Rules that find a secret by the key it is assigned to (see `SecretRule.shape`). */
+export function readsAssignment(rule: SecretRule): boolean {
+  return (rule.shape ?? (rule.category === 'generic-secret' || rule.category === 'default-credential' ? 'assignment' : 'structure')) === 'assignment';
+}
+
+/**
+ * Values as the language sees them: the one place every rule's match is judged a value or not.
+ * A key name and any text after it is only a secret when that text is a literal, the whole literal.
+ */
+function isValue(rule: SecretRule, secret: string, view: ValueView): boolean {
+  if (isExpressionText(secret)) return false;
+  if (!readsAssignment(rule)) return true;
+  return (view.position === 'comment' || isLiteral(view)) && !view.listItem;
 }
 
 /**
@@ -143,6 +162,7 @@ interface RawMatch {
 export function scanText(text: string, file: string, rules: SecretRule[], options: ScanTextOptions = {}): Match[] {
   const set = compile(rules);
   const kind = classifyFile(file);
+  const syntax = syntaxOf(file);
   const applies = set.rules.map((c) => !c.paths || c.paths.some((p) => p.match(file)));
   const lower = lowerSameLength(text);
   const lastStart = new Int32Array(set.rules.length).fill(-1);
@@ -176,7 +196,7 @@ export function scanText(text: string, file: string, rules: SecretRule[], option
       lastStart[i] = regionStart;
       lastEnd[i] = acceptEnd;
       const regionEnd = candidate.multiline ? Math.min(text.length, acceptEnd + MULTILINE_SPAN) : acceptEnd;
-      runRule(candidate, text, { regionStart, acceptEnd, regionEnd, lineStart, lineEnd }, file, seen, raw);
+      runRule(candidate, text, { regionStart, acceptEnd, regionEnd, lineStart, lineEnd }, file, syntax, seen, raw);
     }
   }
   if (raw.length === 0) return [];
@@ -192,7 +212,7 @@ interface Region {
   lineEnd: number;
 }
 
-function runRule(c: CompiledRule, text: string, where: Region, file: string, seen: Set<string>, out: RawMatch[]): void {
+function runRule(c: CompiledRule, text: string, where: Region, file: string, syntax: Syntax, seen: Set<string>, out: RawMatch[]): void {
   const { regionStart, acceptEnd, regionEnd, lineEnd } = where;
   const region = text.slice(regionStart, regionEnd);
   const regex = c.regex;
@@ -223,16 +243,16 @@ function runRule(c: CompiledRule, text: string, where: Region, file: string, see
     if (rule.allow?.some((allowed) => allowed.test(secret))) continue;
     if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
     const { [MATCH_START]: _marker, ...groups } = m.groups ?? {};
-    if (rule.confirm) {
-      // A key block's secret may sit on a later line, within the bounded span.
-      const onHitLine = start <= lineEnd;
-      const lineStart = onHitLine ? where.lineStart : text.lastIndexOf('\n', start) + 1;
-      const nl = onHitLine ? lineEnd : text.indexOf('\n', start);
-      const line = text.slice(Math.max(lineStart, start - WINDOW_LEAD), Math.min(nl === -1 ? text.length : nl, end + WINDOW_LEAD));
-      const match: RuleMatch = { secret, groups, line, file };
-      if (!rule.confirm(match)) continue;
-    }
-    out.push({ rule: c, secret, groups, start, end });
+    // A key block's secret may sit on a later line, within the bounded span.
+    const onHitLine = start <= lineEnd;
+    const lineStart = onHitLine ? where.lineStart : text.lastIndexOf('\n', start) + 1;
+    const nl = onHitLine ? lineEnd : text.indexOf('\n', start);
+    const windowStart = Math.max(lineStart, start - WINDOW_LEAD);
+    const line = text.slice(windowStart, Math.min(nl === -1 ? text.length : nl, end + WINDOW_LEAD));
+    const value = viewValue(line, start - windowStart, Math.min(end, windowStart + line.length) - windowStart, syntax, file);
+    if (!isValue(rule, secret, value)) continue;
+    if (rule.confirm && !rule.confirm({ secret, groups, line, file, value })) continue;
+    out.push({ rule: c, secret, groups, start, end, value });
   }
 }
 
@@ -300,6 +320,7 @@ function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, opt
       lineTextOffset: textStart - lineStart,
       ...(verdict.allow ? { allow: verdict.allow } : {}),
       ...(verdict.staleAbove !== undefined ? { staleAllowAbove: verdict.staleAbove } : {}),
+      value: r.value,
     });
   }
   // A comment on a line with a match of its own covers that match, as it always did: no note.

@@ -1,4 +1,5 @@
 import type { Severity } from '../core/finding.js';
+import type { ValueView } from './values.js';
 
 /** What kind of secret a rule finds; reports and the benchmark group by it. */
 export type RuleCategory =
@@ -19,6 +20,8 @@ export interface RuleMatch {
   line: string;
   /** Repository-relative posix path. */
   file: string;
+  /** Where the value sits on its line, as the file's language reads it (decided by the engine). */
+  value: ValueView;
 }
 
 /**
@@ -36,6 +39,13 @@ export interface SecretRule {
   keywords: string[];
   /** Must define a named group `secret`. Written without the `g` flag; the engine adds what it needs. */
   pattern: RegExp;
+  /**
+   * How the rule recognises a secret. `assignment`: by the key it is assigned to, so the value must
+   * be a literal of the file's language (a quoted string in code, a scalar in config), the whole of it,
+   * and not text for people. `structure`: by the value's own format (a prefix, a checksum, a URL), found
+   * wherever it is written. Defaults: `assignment` for generic secrets and default credentials.
+   */
+  shape?: 'assignment' | 'structure';
   /** Minimum Shannon entropy (bits per character) of the secret group. */
   minEntropy?: number;
   /** Checksum or structure validation; `false` drops the match (not a real token). */

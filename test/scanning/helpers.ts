@@ -74,6 +74,8 @@ export const DEFAULT_RULE: SecretRule = {
   description: 'A well-known default password.',
   severity: 'high',
   category: 'default-credential',
+  // Reads a compose fallback's default too (`${X:-changeme}`), as the compose-fallback rule does.
+  shape: 'structure',
   keywords: ['password'],
   pattern: /(?<key>[A-Z_]*PASSWORD)[ \t]*[:=][ \t]*["']?(?:\$\{[A-Z_]+:-)?(?<secret>postgres|changeme|admin)(?![\w])/,
   remediation: 'Set a strong unique password from a secret store.',

@@ -2,18 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { assignmentOf, isPlaceholder, isReference } from '../../src/scanning/rules/context.js';
 
 describe('assignmentOf', () => {
-  const cases: [string, string, { key: string; quoted: boolean; comparison: boolean; call: boolean }][] = [
-    ['DB_PASSWORD=abc123xyz', 'abc123xyz', { key: 'DB_PASSWORD', quoted: false, comparison: false, call: false }],
-    [`  password: "${'abc'}123"`, 'abc123', { key: 'password', quoted: true, comparison: false, call: false }],
-    ['if password == "abc"', 'abc', { key: 'password', quoted: true, comparison: true, call: false }],
-    ["'password' => 'secretval'", 'secretval', { key: 'password', quoted: true, comparison: false, call: false }],
-    [`<password>${'admin'}</password>`, 'admin', { key: 'password', quoted: false, comparison: false, call: false }],
-    ['user.password = password', 'password', { key: 'user.password', quoted: false, comparison: false, call: false }],
-    [`{"password":"${'s3cret'}"}`, 's3cret', { key: 'password', quoted: true, comparison: false, call: false }],
-    ['spring.datasource.password=root', 'root', { key: 'spring.datasource.password', quoted: false, comparison: false, call: false }],
-    ['if (pw !== "admin")', 'admin', { key: 'pw', quoted: true, comparison: true, call: false }],
-    [`props.setPassword("${'hunter'}22");`, 'hunter22', { key: 'props.setPassword', quoted: true, comparison: false, call: true }],
-    [`password := "${'hunter'}22"`, 'hunter22', { key: 'password', quoted: true, comparison: false, call: false }],
+  const cases: [string, string, { key: string; comparison: boolean; call: boolean }][] = [
+    ['DB_PASSWORD=abc123xyz', 'abc123xyz', { key: 'DB_PASSWORD', comparison: false, call: false }],
+    [`  password: "${'abc'}123"`, 'abc123', { key: 'password', comparison: false, call: false }],
+    ['if password == "abc"', 'abc', { key: 'password', comparison: true, call: false }],
+    ["'password' => 'secretval'", 'secretval', { key: 'password', comparison: false, call: false }],
+    [`<password>${'admin'}</password>`, 'admin', { key: 'password', comparison: false, call: false }],
+    ['user.password = password', 'password', { key: 'user.password', comparison: false, call: false }],
+    [`{"password":"${'s3cret'}"}`, 's3cret', { key: 'password', comparison: false, call: false }],
+    ['spring.datasource.password=root', 'root', { key: 'spring.datasource.password', comparison: false, call: false }],
+    ['if (pw !== "admin")', 'admin', { key: 'pw', comparison: true, call: false }],
+    [`props.setPassword("${'hunter'}22");`, 'hunter22', { key: 'props.setPassword', comparison: false, call: true }],
+    [`password := "${'hunter'}22"`, 'hunter22', { key: 'password', comparison: false, call: false }],
   ];
   for (const [line, value, expected] of cases) {
     it(line, () => expect(assignmentOf(line, value)).toEqual(expected));

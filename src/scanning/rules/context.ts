@@ -3,8 +3,6 @@
 export interface Assignment {
   /** The identifier the value is assigned to (`DB_PASSWORD`, `spring.datasource.password`, `password`). */
   key: string;
-  /** The value was written inside quotes (a literal, not a variable). */
-  quoted: boolean;
   /** The glue between key and value is a comparison (`==`, `!=`, `===`), not an assignment. */
   comparison: boolean;
   /** The value is a call argument: `setPassword("…")`. */
@@ -30,17 +28,9 @@ export function assignmentOf(line: string, value: string): Assignment | undefine
   const glueText = glue?.[0] ?? '';
   return {
     key: key.replace(/^[.\-[\]]+|[.\-[\]]+$/g, ''),
-    quoted: /["'`]$/.test(glueText) || /^["'`]/.test(glueText.trimStart()),
     comparison: /[!=]==?|!=/.test(glueText.replace(/=>/, '')) && !/^[ \t]*["']?[ \t]*=[^=]/.test(glueText),
     call: glueText.includes('('),
   };
-}
-
-const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|rb|go|java|kt|kts|scala|cs|php|rs|swift|c|cc|cpp|h|hpp|m|groovy|dart|lua|pl|ex|exs)$/i;
-
-/** Source code, where an unquoted value is a variable or expression rather than a literal. */
-export function isCodeFile(file: string): boolean {
-  return CODE_FILE.test(file);
 }
 
 /** Values that point elsewhere instead of holding a secret: env/template references, lookups, expressions. */

@@ -1,5 +1,5 @@
 import type { RuleMatch, SecretRule } from '../rule.js';
-import { assignmentOf, isCodeFile, NON_SECRET_KEY } from './context.js';
+import { assignmentOf, NON_SECRET_KEY } from './context.js';
 import { ASSIGN, BASE62, mixed, sample } from './support.js';
 
 /**
@@ -39,9 +39,6 @@ export const DEFAULT_PASSWORDS: ReadonlySet<string> = new Set([
 /** Keys that hold a password, token or secret (`POSTGRES_PASSWORD`, `spring.datasource.password`, `VAULT_TOKEN`). */
 const CREDENTIAL_KEY = /(?:passw(?:or)?d|pass|pwd|secret|token|credentials?)$|(?:^|[_.-])(?:passw(?:or)?d|pass|pwd|secret|token)(?:[_.-]|$)/i;
 
-/** UI strings and translations: `password: Password` there is a label. */
-const LABEL_FILE = /(?:^|\/)(?:locales?|i18n|lang|langs|translations?|messages)\/|\.(?:po|pot|xlf|xliff|resx|strings)$/i;
-
 /** `config.sample.yml`, `settings.example.json`, `app.template.env`: templates whose defaults readers replace. */
 const TEMPLATE_NAME = /(?:^|[._-])(?:example|sample|template|tmpl|dist)\.[^/]+$/i;
 
@@ -54,12 +51,11 @@ function credentialKey(key: string): boolean {
   return CREDENTIAL_KEY.test(key) && !NON_SECRET_KEY.test(key);
 }
 
-/** A default value assigned to a credential key as a literal (in code, only quoted literals count). */
+/** A default value assigned to a credential key (the engine keeps only literals, and no locale strings). */
 function defaultAssignment(match: RuleMatch): boolean {
-  if (!isDefaultIn(match.secret, match.file) || LABEL_FILE.test(match.file)) return false;
+  if (!isDefaultIn(match.secret, match.file)) return false;
   const assignment = assignmentOf(match.line, match.secret);
-  if (!assignment || assignment.comparison || !credentialKey(assignment.key)) return false;
-  return !isCodeFile(match.file) || assignment.quoted;
+  return assignment !== undefined && !assignment.comparison && credentialKey(assignment.key);
 }
 
 /** The value follows a `--…password` style flag or a `requirepass`/`masterauth` directive. */
@@ -136,6 +132,7 @@ export const defaultCredentialRules: SecretRule[] = [
   },
   {
     id: 'default-credential-url',
+    shape: 'structure',
     title: 'Default credential in a URL',
     description:
       'A URL with inline credentials whose password is a known default or equals the user name (postgres/postgres in a PostgreSQL URL, guest/guest in an AMQP URL).',
@@ -167,6 +164,7 @@ export const defaultCredentialRules: SecretRule[] = [
   },
   {
     id: 'default-credential-compose-fallback',
+    shape: 'structure',
     title: 'Default credential as a variable fallback',
     description:
       'A compose or shell fallback that supplies a known default when the variable is unset (`${DB_PASSWORD:-…}` with changeme, postgres, …): a missing secret silently becomes a public one.',
@@ -196,7 +194,10 @@ export const defaultCredentialRules: SecretRule[] = [
     severity: 'high',
     category: 'default-credential',
     keywords: ['dev-root-token', 'dev_root_token'],
-    pattern: /dev[-_]root[-_]token[-_]id(?=[ \t"':=]{1,8}(?<secret>[^\s"'`]{1,64}))/i,
+    // A token id is a word of letters, digits and `._~-`: not `))`, `\\`, `,` or the start of an expression.
+    pattern: /dev[-_]root[-_]token[-_]id(?=["']?(?:[ \t]{0,4}[:=][ \t]{0,4}|[ \t]{1,4})["']?(?<secret>[A-Za-z0-9][A-Za-z0-9._~-]{0,63})(?![^\s"'`,;)\]}]))/i,
+    // Words of the prose around a flag or variable name, not an id.
+    allow: [/^(?:value|values|variable|flag|option|setting|string|env|here|is|to|the|and|or)$/i],
     remediation: 'Run Vault with real storage and an initialized, unsealed cluster; issue scoped tokens instead of a root token.',
     samples: {
       positive: () => [
@@ -204,7 +205,14 @@ export const defaultCredentialRules: SecretRule[] = [
         sample('docker-compose.yml', `      VAULT_DEV_ROOT_TOKEN_ID: "${'root'}"`),
         sample('.github/workflows/it.yml', `          VAULT_DEV_ROOT_TOKEN_ID: ${'dev-only-token'}`),
       ],
-      negative: () => [sample('docker-compose.yml', '      VAULT_DEV_ROOT_TOKEN_ID: ${VAULT_DEV_TOKEN}')],
+      negative: () => [
+        sample('docker-compose.yml', '      VAULT_DEV_ROOT_TOKEN_ID: ${VAULT_DEV_TOKEN}'),
+        sample('test/helpers.py', 'token = os.environ.get("VAULT_DEV_ROOT_TOKEN_ID"))'),
+        sample('scripts/dev.sh', 'vault server -dev -dev-root-token-id \\'),
+        sample('k8s/vault.json', '{"name": "VAULT_DEV_ROOT_TOKEN_ID", "value": "$(TOKEN)"}'),
+        sample('docs/vault.md', 'Set the VAULT_DEV_ROOT_TOKEN_ID value before starting.'),
+        sample('src/vault.go', 'token := env["VAULT_DEV_ROOT_TOKEN_ID"], value'),
+      ],
     },
   },
   {

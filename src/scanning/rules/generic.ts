@@ -1,5 +1,5 @@
 import type { RuleMatch, SecretRule } from '../rule.js';
-import { assignmentOf, isCodeFile, isPlaceholder, isReference, NON_SECRET_KEY } from './context.js';
+import { assignmentOf, isPlaceholder, isReference, NON_SECRET_KEY } from './context.js';
 import { DEFAULT_PASSWORDS } from './default-credentials.js';
 import { BASE62, BASE64, HEX, badChecksumToken, mixed, random, sample } from './support.js';
 
@@ -20,8 +20,8 @@ function notASecretValue(value: string): boolean {
 }
 
 /**
- * A literal assigned to a key naming this kind of secret. In source code only quoted literals count
- * (an unquoted value is a variable); metadata keys (`password_hash`, `token_url`) do not count.
+ * A literal assigned to a key naming this kind of secret (the engine has already kept only literals:
+ * quoted strings in code, scalars in configuration); metadata keys (`password_hash`, `token_url`) do not count.
  */
 function secretAssignment(keyPattern: RegExp, claimed: (match: RuleMatch) => boolean) {
   return (match: RuleMatch): boolean => {
@@ -32,7 +32,6 @@ function secretAssignment(keyPattern: RegExp, claimed: (match: RuleMatch) => boo
     if (!assignment || assignment.comparison) return false;
     if (!keyPattern.test(assignment.key) || NON_SECRET_KEY.test(assignment.key)) return false;
     if (assignment.call && !isSetter(assignment.key)) return false;
-    if (isCodeFile(match.file) && !assignment.quoted) return false;
     // Mixed character classes: real generated secrets and passwords mix them; words and identifiers do not.
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(match.secret)).length;
     return classes >= 2;
@@ -208,6 +207,7 @@ export function genericRules(specific: SecretRule[]): SecretRule[] {
     }),
     {
       id: 'http-basic-auth-header',
+      shape: 'structure',
       title: 'HTTP Basic credentials',
       description: 'An `Authorization: Basic <base64 user:password>` header value.',
       severity: 'high',
@@ -227,6 +227,7 @@ export function genericRules(specific: SecretRule[]): SecretRule[] {
     },
     {
       id: 'http-bearer-token',
+      shape: 'structure',
       title: 'HTTP Bearer token',
       description: 'An `Authorization: Bearer <token>` header with a literal, random-looking token.',
       severity: 'high',
