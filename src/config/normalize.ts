@@ -18,6 +18,8 @@ export function normalizeConfig(raw: Raw): Config {
       exclude: asList(scan.exclude),
       maxFileSize: parseSize(scan['max-file-size'] ?? '10MiB'),
       baseline: scan.baseline,
+      ...(scan['test-paths'] ? { testPaths: asList(scan['test-paths']) } : {}),
+      reportWeakInTests: scan['report-weak-in-tests'] ?? false,
       ignore: ((scan.ignore ?? []) as Raw[]).map((entry, index) => ({
         rule: entry.rule,
         paths: entry.paths,

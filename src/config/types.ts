@@ -17,6 +17,10 @@ export interface ScanConfig {
   maxFileSize: number;
   baseline?: string;
   ignore: IgnoreEntry[];
+  /** Globs of tests and fixtures; undefined means the documented defaults (src/scanning/confidence.ts). */
+  testPaths?: string[];
+  /** Report weak, human-chosen values found in tests and docs (left out and counted by default). */
+  reportWeakInTests: boolean;
 }
 
 export type EnvPreset = 'status-panel' | 'leyzen-vault' | 'medic-agent';

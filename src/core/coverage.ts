@@ -32,6 +32,11 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   unreadable: 'unreadable',
 };
 
+/** Why a match was left out of the report by its context (src/scanning/confidence.ts decides). */
+export const LEFT_OUT_REASONS = ['weak-value-in-test', 'weak-value-in-doc'] as const;
+
+export type LeftOutReason = (typeof LEFT_OUT_REASONS)[number];
+
 export interface ScanCoverage {
   /** Files whose content was scanned. */
   scannedFiles: number;
@@ -39,10 +44,17 @@ export interface ScanCoverage {
   scannedChars: number;
   /** Files not scanned for content, by reason; reasons with no file are absent. */
   skipped: Partial<Record<SkipReason, number>>;
+  /** Matches not reported because of their context (a weak value in a test or doc), by reason. */
+  leftOut: Partial<Record<LeftOutReason, number>>;
 }
 
 export function emptyCoverage(): ScanCoverage {
-  return { scannedFiles: 0, scannedChars: 0, skipped: {} };
+  return { scannedFiles: 0, scannedChars: 0, skipped: {}, leftOut: {} };
+}
+
+/** Left-out reasons with their counts, in the fixed order of LEFT_OUT_REASONS. */
+export function leftOutByReason(coverage: ScanCoverage): { reason: LeftOutReason; count: number }[] {
+  return LEFT_OUT_REASONS.filter((reason) => (coverage.leftOut[reason] ?? 0) > 0).map((reason) => ({ reason, count: coverage.leftOut[reason]! }));
 }
 
 export function skippedTotal(coverage: ScanCoverage): number {
@@ -60,6 +72,7 @@ export function mergeCoverage(parts: ScanCoverage[]): ScanCoverage {
     total.scannedFiles += part.scannedFiles;
     total.scannedChars += part.scannedChars;
     for (const { reason, count } of skippedByReason(part)) total.skipped[reason] = (total.skipped[reason] ?? 0) + count;
+    for (const { reason, count } of leftOutByReason(part)) total.leftOut[reason] = (total.leftOut[reason] ?? 0) + count;
   }
   return total;
 }

@@ -35,6 +35,16 @@ export function scoreOf(severity: Severity): number {
   return SEVERITY_SCORE[severity];
 }
 
+/**
+ * How sure a finding is real: `high` for a checksum- or structure-verified token, a private key, a
+ * credential URL with a random password; `medium` for a generic assignment of a random-looking value;
+ * `low` for a weak or dictionary value, or a value in a test, fixture, doc or comment. It adjusts the
+ * severity (and so the level) where the finding is made; it is no second level axis.
+ */
+export type Confidence = 'high' | 'medium' | 'low';
+
+export const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
+
 export type SuppressionKind = 'inline' | 'ignore' | 'baseline';
 
 export interface Suppression {
@@ -54,6 +64,7 @@ export interface Finding {
   level: Level;
   /** 0–10, SARIF `security-severity`. */
   securitySeverity: number;
+  confidence: Confidence;
   message: string;
   /** Relative to the repository root, posix separators. */
   file: string;
@@ -85,6 +96,8 @@ export interface FindingInput {
   ruleId: string;
   check: CheckKind;
   severity: Severity;
+  /** Default `high`: validation and rotation findings are facts read from structure. */
+  confidence?: Confidence;
   message: string;
   file: string;
   startLine: number;
@@ -110,6 +123,7 @@ export function makeFinding(input: FindingInput): Finding {
   const { fingerprintMaterial, ...rest } = input;
   return {
     ...rest,
+    confidence: input.confidence ?? 'high',
     endLine: input.endLine ?? input.startLine,
     level: levelOf(input.severity),
     securitySeverity: scoreOf(input.severity),

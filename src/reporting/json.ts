@@ -1,4 +1,4 @@
-import { skippedByReason, skippedTotal, type SkipReason } from '../core/coverage.js';
+import { leftOutByReason, skippedByReason, skippedTotal, type LeftOutReason, type SkipReason } from '../core/coverage.js';
 import { compareFindings, type Finding } from '../core/finding.js';
 import { totalsOf, type Report, type Totals } from '../core/report.js';
 import type { RotationRecord } from '../core/result.js';
@@ -12,6 +12,7 @@ export interface JsonFinding {
   severity: Finding['severity'];
   level: Finding['level'];
   securitySeverity: number;
+  confidence: Finding['confidence'];
   message: string;
   file: string;
   startLine: number;
@@ -29,6 +30,8 @@ export interface JsonCoverage {
   /** Files not scanned for content, in total and by reason (reasons with no file are left out). */
   skippedFiles: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** Matches not reported because of their context, by reason (docs/scanning.md). */
+  leftOut: Partial<Record<LeftOutReason, number>>;
 }
 
 /** The documented, stable shape of `--format json` and the action's `report-file` (version 1). */
@@ -58,6 +61,7 @@ export function buildJson(report: Report): JsonReport {
           scannedFiles: report.coverage.scannedFiles,
           skippedFiles: skippedTotal(report.coverage),
           skipped: Object.fromEntries(skippedByReason(report.coverage).map(({ reason, count }) => [reason, count])),
+          leftOut: Object.fromEntries(leftOutByReason(report.coverage).map(({ reason, count }) => [reason, count])),
         }
       : null,
     findings: [...report.findings].sort(compareFindings).map(jsonFinding),
@@ -77,6 +81,7 @@ function jsonFinding(f: Finding): JsonFinding {
     severity: f.severity,
     level: f.level,
     securitySeverity: f.securitySeverity,
+    confidence: f.confidence,
     message: f.message,
     file: f.file,
     startLine: f.startLine,

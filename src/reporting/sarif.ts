@@ -1,8 +1,11 @@
 import type * as Sarif from 'sarif';
-import { compareFindings, levelOf, scoreOf, type Finding, type RuleDescriptor } from '../core/finding.js';
+import { compareFindings, levelOf, scoreOf, type Confidence, type Finding, type RuleDescriptor } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import { jsonText, printable, uriPath } from './escape.js';
 import { rulesOf } from './findings.js';
+
+/** SARIF `rank` (0–100, how relevant a result is) from the finding's confidence. */
+const CONFIDENCE_RANK: Record<Confidence, number> = { high: 90, medium: 60, low: 30 };
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** GitHub code scanning keeps at most 25,000 results per run. */
@@ -99,6 +102,7 @@ function sarifResult(f: Finding, ruleIndex: number): Sarif.Result {
     ruleId: f.ruleId,
     ruleIndex,
     level: f.level,
+    rank: CONFIDENCE_RANK[f.confidence],
     message: { text: printable(f.message) },
     locations: [
       {
@@ -109,7 +113,7 @@ function sarifResult(f: Finding, ruleIndex: number): Sarif.Result {
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-    properties: { check: f.check, severity: f.severity, ...(f.commit ? { commit: f.commit } : {}) },
+    properties: { check: f.check, severity: f.severity, confidence: f.confidence, ...(f.commit ? { commit: f.commit } : {}) },
   };
   if (f.suppression) {
     result.suppressions = [

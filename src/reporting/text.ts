@@ -1,4 +1,4 @@
-import type { Finding, Level } from '../core/finding.js';
+import { CONFIDENCES, type Confidence, type Finding, type Level } from '../core/finding.js';
 import { totalsOf, type Report, type Totals } from '../core/report.js';
 import type { RotationRecord } from '../core/result.js';
 import { commandSafe, printable } from './escape.js';
@@ -30,17 +30,28 @@ const COLOR: Palette = {
 const plain: Style = (text) => text;
 const PLAIN: Palette = { file: plain, level: { error: plain, warning: plain, note: plain }, dim: plain, ok: plain };
 
+const CONFIDENCE_HEADING: Record<Confidence, string> = {
+  high: 'High confidence (verified formats, private keys, credential URLs with random passwords)',
+  medium: 'Medium confidence (random-looking values assigned to credential names)',
+  low: 'Low confidence (weak or default values; tests, docs and comments)',
+};
+
 /**
- * Findings grouped by file (files sorted, then by line), suppressed ones only counted,
- * then the rotation table and a totals line.
+ * Findings grouped by confidence, then by file (files sorted, then by line); suppressed ones only
+ * counted; then the rotation table and a totals line. A heading is shown only when findings of more
+ * than one confidence are listed.
  */
 export function renderText(report: Report, options: TextOptions): string {
   const style = options.color ? COLOR : PLAIN;
   const lines: string[] = [];
-
-  for (const [file, findings] of groupByFile(report.findings.filter((f) => !f.suppression))) {
-    lines.push(style.file(printable(file)));
-    lines.push(...fileLines(findings, style), '');
+  const open = report.findings.filter((f) => !f.suppression);
+  const groups = CONFIDENCES.map((c) => [c, open.filter((f) => f.confidence === c)] as const).filter(([, group]) => group.length > 0);
+  for (const [confidence, group] of groups) {
+    if (groups.length > 1) lines.push(style.file(CONFIDENCE_HEADING[confidence]), '');
+    for (const [file, findings] of groupByFile(group)) {
+      lines.push(style.file(printable(file)));
+      lines.push(...fileLines(findings, style), '');
+    }
   }
   if (report.rotated && report.rotated.length > 0) lines.push(...rotationLines(report.rotated), '');
   lines.push(totalsLine(totalsOf(report.findings), style));

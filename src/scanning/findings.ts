@@ -4,6 +4,7 @@ import { AllowNotes, INLINE_ALLOW_RULES, redactReason } from '../core/inline-all
 import type { SecretRule } from './rule.js';
 import { FILE_RULES } from './committed-files.js';
 import { DEFAULT_PASSWORDS } from './rules/default-credentials.js';
+import { contextOptions, judge, placeOf, type ContextOptions, type LeftOutReason } from './confidence.js';
 
 const SNIPPET_MAX = 200;
 
@@ -125,12 +126,23 @@ export function snippetFor(match: Match, sameLine: Match[]): string {
   return `${from > 0 ? '…' : ''}${out.slice(from, from + SNIPPET_MAX - 2)}…`;
 }
 
+export interface FindingsOptions {
+  /** History scans: the commit that added the value. */
+  commit?: string;
+  /** Test paths and weak-value reporting; defaults to the documented defaults. */
+  context?: ContextOptions;
+  /** Told about each match left out of the report, with its reason. */
+  leftOut?: (reason: LeftOutReason) => void;
+}
+
+const DEFAULT_CONTEXT = contextOptions();
+
 /**
- * One finding per kept match, suppressed when an allow comment covers it, plus a note for each
- * comment that gives no reason or sits above a finding it no longer covers.
+ * One finding per kept match that its context does not leave out, suppressed when an allow comment
+ * covers it, plus a note for each comment that gives no reason or sits above a finding it no longer covers.
  */
-export function findingsFor(file: string, matches: Match[], commit?: string): Finding[] {
-  const kept = dropOverlaps(matches);
+export function findingsFor(file: string, matches: Match[], options: FindingsOptions = {}): Finding[] {
+  const { commit, context = DEFAULT_CONTEXT } = options;
   const byLine = new Map<number, Match[]>();
   for (const m of matches) {
     const list = byLine.get(m.line) ?? [];
@@ -138,11 +150,18 @@ export function findingsFor(file: string, matches: Match[], commit?: string): Fi
     byLine.set(m.line, list);
   }
   const notes = new AllowNotes(file, 'scan', commit);
-  const findings = kept.map((match) => {
+  const findings: Finding[] = [];
+  for (const match of dropOverlaps(matches)) {
+    const judged = judge(match, placeOf(match, file, context.isTest), context);
+    if (!judged.report) {
+      options.leftOut?.(judged.reason);
+      continue;
+    }
     const finding = makeFinding({
       ruleId: match.rule.id,
       check: 'scan',
-      severity: match.rule.severity,
+      severity: judged.severity,
+      confidence: judged.confidence,
       message: messageFor(match),
       file,
       startLine: match.line,
@@ -156,7 +175,7 @@ export function findingsFor(file: string, matches: Match[], commit?: string): Fi
     const secrets = (byLine.get(match.allow?.line ?? match.line) ?? []).map((m) => m.secret);
     const allow = match.allow && { ...match.allow, reason: redactReason(match.allow.reason, secrets) };
     const suppression = notes.take({ ...(allow ? { allow } : {}), ...(match.staleAllowAbove !== undefined ? { staleAbove: match.staleAllowAbove } : {}) });
-    return suppression ? { ...finding, suppression } : finding;
-  });
+    findings.push(suppression ? { ...finding, suppression } : finding);
+  }
   return [...findings, ...notes.findings()];
 }

@@ -5,6 +5,7 @@ import { scanText, type Match, type ScanTextOptions } from './engine.js';
 import { pathFilter } from './files.js';
 import { dropOverlaps, FILE_TOO_LARGE, FILE_UNREADABLE, findingsFor } from './findings.js';
 import type { SecretRule } from './rule.js';
+import { contextOptions, type ContextOptions } from './confidence.js';
 
 /** State shared by every mode while one scan runs: rules, limits, findings and counters. */
 export class ScanSession {
@@ -13,6 +14,7 @@ export class ScanSession {
   readonly maxFileSize: number;
   /** Files and characters scanned, and every file not scanned by reason: reported, never silent. */
   readonly coverage: ScanCoverage = emptyCoverage();
+  readonly context: ContextOptions;
 
   constructor(
     readonly ctx: RunContext,
@@ -20,6 +22,7 @@ export class ScanSession {
   ) {
     this.selected = pathFilter(ctx.config.scan);
     this.maxFileSize = ctx.config.scan.maxFileSize;
+    this.context = contextOptions(ctx.config.scan);
   }
 
   /** Scans one text; `keep` narrows matches (diff mode: only those on added lines). */
@@ -31,7 +34,11 @@ export class ScanSession {
     if (matches.length === 0) return [];
     // The action hides found values from its log; short public defaults would only garble it.
     for (const m of dropOverlaps(matches)) if (m.rule.category !== 'default-credential' && m.secret.length >= 8) this.ctx.mask(m.secret);
-    const found = findingsFor(file, matches, options.commit);
+    const found = findingsFor(file, matches, {
+      ...(options.commit ? { commit: options.commit } : {}),
+      context: this.context,
+      leftOut: (reason) => (this.coverage.leftOut[reason] = (this.coverage.leftOut[reason] ?? 0) + 1),
+    });
     this.findings.push(...found);
     return found;
   }

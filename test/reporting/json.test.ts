@@ -9,6 +9,7 @@ const FINDING_KEYS = [
   'severity',
   'level',
   'securitySeverity',
+  'confidence',
   'message',
   'file',
   'startLine',
@@ -56,6 +57,7 @@ describe('JSON reporter', () => {
       commit: null,
       suppression: null,
       securitySeverity: 9.5,
+      confidence: 'high',
       level: 'error',
       startLine: 4,
       endLine: 4,
@@ -86,11 +88,11 @@ describe('JSON reporter', () => {
 });
 
 describe('coverage: files not scanned, by reason, in every report', () => {
-  const coverage = { scannedFiles: 12, scannedChars: 3400, skipped: { 'lock-file': 2, 'binary-content': 1 } };
+  const coverage = { scannedFiles: 12, scannedChars: 3400, skipped: { 'lock-file': 2, 'binary-content': 1 }, leftOut: { 'weak-value-in-test': 2 } };
 
   it('JSON counts them by reason, and is null when no scan ran', () => {
     const json = JSON.parse(renderJson(reportOf([], { coverage }))) as JsonReport;
-    expect(json.coverage).toEqual({ scannedFiles: 12, skippedFiles: 3, skipped: { 'lock-file': 2, 'binary-content': 1 } });
+    expect(json.coverage).toEqual({ scannedFiles: 12, skippedFiles: 3, skipped: { 'lock-file': 2, 'binary-content': 1 }, leftOut: { 'weak-value-in-test': 2 } });
     expect((JSON.parse(renderJson(reportOf([]))) as JsonReport).coverage).toBeNull();
   });
 

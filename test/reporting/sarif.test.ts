@@ -99,7 +99,8 @@ describe('SARIF reporter', () => {
     expect(token.level).toBe('error');
     expect(token.locations![0]!.physicalLocation!.region).toMatchObject({ startLine: 3, startColumn: 7, endLine: 3 });
     expect(token.locations![0]!.physicalLocation!.region!.snippet!.text).toMatch(/^kwte…$/);
-    expect(token.properties).toMatchObject({ check: 'scan' });
+    expect(token.properties).toMatchObject({ check: 'scan', confidence: 'high' });
+    expect(token.rank).toBe(90);
     expect(token.suppressions).toBeUndefined();
 
     expect(byFile(history.file).properties?.commit).toBe(history.commit);

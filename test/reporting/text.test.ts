@@ -34,6 +34,23 @@ describe('text reporter', () => {
     ]);
   });
 
+  it('groups by confidence, high first, with a heading when more than one confidence is listed', () => {
+    const findings = [
+      finding({ file: 'a.env', startLine: 1, confidence: 'low', severity: 'medium', message: 'weak' }),
+      finding({ file: 'b.ts', startLine: 2, confidence: 'high', message: 'verified' }),
+      finding({ file: 'c.yml', startLine: 3, confidence: 'medium', message: 'random' }),
+    ];
+    const lines = renderText(reportOf(findings), { color: false }).split('\n').filter((l) => l !== '' && !l.startsWith(' '));
+    expect(lines.slice(0, 6)).toEqual([
+      expect.stringMatching(/^High confidence/),
+      'b.ts',
+      expect.stringMatching(/^Medium confidence/),
+      'c.yml',
+      expect.stringMatching(/^Low confidence/),
+      'a.env',
+    ]);
+  });
+
   it('shows the commit of history findings', () => {
     const { report, history } = smallReport();
     const text = renderText(report, { color: false });
