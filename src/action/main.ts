@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { Logger } from '../core/context.js';
 import type { Finding } from '../core/finding.js';
 import { describeError } from '../core/errors.js';
 import { totalsOf, type Report } from '../core/report.js';
+import { writeFileNoFollow } from '../core/safe-write.js';
 import { createContext } from '../commands/context.js';
 import { failingFindings, runCommand } from '../commands/run.js';
 import { TOOL } from '../commands/version.js';
@@ -98,8 +98,6 @@ function relativeToWorkspace(findings: Finding[], workspace: string, root: strin
 }
 
 function writeReport(workspace: string, file: string, text: string): string {
-  const full = path.resolve(workspace, file);
-  mkdirSync(path.dirname(full), { recursive: true });
-  writeFileSync(full, text.endsWith('\n') ? text : `${text}\n`);
-  return full;
+  writeFileNoFollow(file, text.endsWith('\n') ? text : `${text}\n`, workspace);
+  return path.resolve(workspace, file);
 }

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { STARTER_CONFIG } from '../config/init-template.js';
 import { CONFIG_FILE_NAMES } from '../config/load.js';
 import type { Logger } from '../core/context.js';
 import { describeError, UserError } from '../core/errors.js';
 import type { Report } from '../core/report.js';
+import { writeFileNoFollow } from '../core/safe-write.js';
 import { buildBaseline } from '../core/suppress.js';
 import { createContext } from '../commands/context.js';
 import { failingFindings, runCommand } from '../commands/run.js';
@@ -44,7 +45,7 @@ function init(args: CliArgs, io: CliIo): number {
   if (existing && !args.force) throw new UserError(`${path.relative(io.cwd, existing) || existing} already exists (use --force to overwrite)`);
   mkdirSync(dir, { recursive: true });
   const file = existing ?? path.join(dir, CONFIG_FILE_NAMES[0]);
-  writeFileSync(file, STARTER_CONFIG);
+  writeFileNoFollow(file, STARTER_CONFIG, dir);
   io.stderr.write(`keywarden: wrote ${path.relative(io.cwd, file) || file}\n`);
   return 0;
 }
@@ -75,7 +76,7 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
   if (args.command === 'baseline') {
     const file = path.resolve(io.cwd, args.output ?? path.join(args.path, '.keywarden-baseline.json'));
     const baseline = buildBaseline(result.findings, ctx.now);
-    writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
+    writeFileNoFollow(file, `${JSON.stringify(baseline, null, 2)}\n`, ctx.root);
     io.stderr.write(`keywarden: wrote ${baseline.findings.length} fingerprints to ${path.relative(io.cwd, file) || file}\n`);
     return 0;
   }
@@ -93,8 +94,7 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
   const rendered = renderReport(report, args.format, { color });
   if (args.output) {
     const file = path.resolve(io.cwd, args.output);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+    writeFileNoFollow(file, rendered.endsWith('\n') ? rendered : `${rendered}\n`, ctx.root);
     if (args.format !== 'text') io.stderr.write(renderText(report, { color: false }));
   } else {
     io.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
