@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import type { ConfigFrom } from '../config/trusted.js';
 import type { VaultAuthMethod } from '../config/types.js';
 import { UserError } from '../core/errors.js';
 import { parseFailOn, type CheckCommand, type FailOn } from '../commands/run.js';
@@ -28,10 +29,13 @@ export interface ActionInputs {
   vaultAuth?: VaultAuthMethod;
   vaultRole?: string;
   vaultAudience?: string;
+  /** Pull requests: config, ignores and baseline from the base commit (default) or, by explicit opt-in, the head. */
+  configFrom: ConfigFrom;
 }
 
 const COMMANDS: readonly CheckCommand[] = ['check', 'scan', 'validate', 'rotation-check', 'rotate'];
 const SCAN_MODES: readonly (ScanMode | 'auto')[] = ['auto', 'tree', 'diff', 'history', 'staged'];
+const CONFIG_FROM: readonly ConfigFrom[] = ['base', 'head'];
 const AUTH_METHODS: readonly VaultAuthMethod[] = ['token', 'approle', 'jwt'];
 
 const optional = (name: string): string | undefined => core.getInput(name) || undefined;
@@ -88,5 +92,6 @@ export function readInputs(): ActionInputs {
     vaultAuth: vaultAuth as VaultAuthMethod | undefined,
     vaultRole: optional('vault-role'),
     vaultAudience: optional('vault-audience'),
+    configFrom: oneOf('config-from', CONFIG_FROM, 'base'),
   };
 }

@@ -26,7 +26,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const event = readEvent(env);
-    const ctx = createContext({
+    const baseline = inputs.baseline && path.resolve(workspace, inputs.baseline);
+    const ctx = await createContext({
       path: path.resolve(workspace, inputs.path),
       configPath: inputs.config && path.resolve(workspace, inputs.config),
       env,
@@ -45,13 +46,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       },
       getIdToken: (audience) => core.getIDToken(audience),
       githubToken: inputs.githubToken,
+      configFrom: inputs.configFrom,
+      ...(baseline ? { baselinePath: baseline } : {}),
     });
 
     const result = await runCommand(inputs.command, ctx, {
       scan: { mode: inputs.scanMode, base: inputs.base, head: inputs.head },
       live: inputs.live,
       rotate: { selection: inputs.rotate, dryRun: inputs.dryRun },
-      baseline: inputs.baseline && path.resolve(workspace, inputs.baseline),
+      baseline,
     });
     const report: Report = {
       tool: TOOL,
@@ -61,6 +64,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       rotated: result.rotated,
       ...(result.coverage ? { coverage: result.coverage } : {}),
       failOn: inputs.failOn,
+      ...(ctx.configUntrusted && ctx.trustedFiles ? { configOrigin: ctx.trustedFiles.origin } : {}),
       ...linkTarget(env, event),
     };
 

@@ -56,7 +56,7 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
     throw new UserError(`"${args.path}" is neither a command nor an existing path (commands: check, scan, validate, rotation-check, rotate, init, baseline)`);
   }
   const log = stderrLogger(io);
-  const ctx = createContext({
+  const ctx = await createContext({
     path: root,
     configPath: args.config && path.resolve(io.cwd, args.config),
     env: io.env,

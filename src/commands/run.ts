@@ -2,7 +2,8 @@ import type { RunContext } from '../core/context.js';
 import { LEVEL_RANK, compareFindings, type Finding, type Level } from '../core/finding.js';
 import { mergeResults, type CheckResult } from '../core/result.js';
 import { INLINE_ALLOW_RULES } from '../core/inline-allow.js';
-import { applySuppressions, EXPIRED_IGNORE_RULE, readBaseline } from '../core/suppress.js';
+import { applySuppressions, EXPIRED_IGNORE_RULE, parseBaseline, readBaseline } from '../core/suppress.js';
+import { CONFIG_CHANGE_RULE, pendingChangeFindings, relativeTo } from '../config/trusted.js';
 import { runRotate, runRotationCheck, type RotateOptions } from '../rotation/index.js';
 import { runScan, type ScanOptions } from '../scanning/index.js';
 import { workspaceFile } from '../core/workspace-path.js';
@@ -27,16 +28,18 @@ export interface CommandOptions {
 export async function runCommand(command: CheckCommand, ctx: RunContext, options: CommandOptions): Promise<CheckResult> {
   const result = mergeResults(await runChecks(command, ctx, options));
   result.findings = dropRestatements(result.findings);
+  const pending = command === 'baseline' ? [] : pendingChangeFindings(ctx.trustedFiles);
   const baselineFile = command === 'baseline' ? undefined : (options.baseline ?? configBaseline(ctx));
-  const findings = applySuppressions(result.findings, {
+  const findings = applySuppressions([...result.findings, ...pending], {
     root: ctx.root,
     now: ctx.now,
     ignore: ctx.config.scan.ignore,
-    baseline: baselineFile ? readBaseline(ctx.root, baselineFile) : undefined,
-    baselineFile,
+    baseline: baselineFile ? baselineOf(ctx, baselineFile) : undefined,
+    baselineFile: baselineFile && (relativeTo(ctx.root, baselineFile) ?? baselineFile),
     source: ctx.source,
   }).sort(compareFindings);
   const rules = ctx.config.scan.ignore.length > 0 ? [...result.rules, EXPIRED_IGNORE_RULE] : [...result.rules];
+  if (pending.length > 0) rules.push(CONFIG_CHANGE_RULE);
   for (const rule of INLINE_ALLOW_RULES) {
     if (!rules.some((r) => r.id === rule.id) && findings.some((f) => f.ruleId === rule.id)) rules.push(rule);
   }
@@ -49,6 +52,20 @@ function configBaseline(ctx: RunContext): string | undefined {
   if (file === undefined) return undefined;
   workspaceFile(ctx.root, file, 'scan.baseline', { file: ctx.source.file ?? '.keywarden.yml', ...ctx.source.locate(['scan', 'baseline']) });
   return file;
+}
+
+/** The baseline's fingerprints from the trusted source: on a pull request, the base commit's file. */
+function baselineOf(ctx: RunContext, file: string): Set<string> | undefined {
+  const origin = ctx.trustedFiles?.origin;
+  if (!ctx.trustedFiles || origin?.kind === 'workspace' || origin?.kind === 'head') return readBaseline(ctx.root, file);
+  const shown = relativeTo(ctx.root, file) ?? file;
+  const bytes = ctx.trustedFiles.read(file);
+  if (bytes === undefined) {
+    const why = origin?.kind === 'base' ? `it is not in the base commit ${origin.commit.slice(0, 12)}` : 'the base commit cannot be read';
+    ctx.log.warning(`baseline ${shown} not applied: ${why}, and the pull request's copy is not trusted`);
+    return undefined;
+  }
+  return parseBaseline(bytes.toString('utf8'), shown);
 }
 
 async function runChecks(command: CheckCommand, ctx: RunContext, options: CommandOptions): Promise<CheckResult[]> {

@@ -118,3 +118,23 @@ export interface LoadedConfig {
   config: Config;
   source: ConfigSource;
 }
+
+/** Where the config, the baseline and the files the config names were read from. */
+export type ConfigOrigin =
+  /** The checked-out files, on an event whose code is trusted (push, schedule) or a local run. */
+  | { kind: 'workspace' }
+  /** A pull request's own files, by the explicit action input `config-from: head`. */
+  | { kind: 'head' }
+  /** A pull request's base commit. */
+  | { kind: 'base'; commit: string }
+  /** A pull request whose base commit could not be read: the defaults, no ignores, no baseline. */
+  | { kind: 'defaults'; reason: string };
+
+/** The trusted source of config-named files (baseline, env schemas and templates). */
+export interface TrustedFiles {
+  origin: ConfigOrigin;
+  /** Root-relative posix paths of trust files a pull request changes (they apply after the merge). */
+  changed: string[];
+  /** A file's bytes by path (root-relative or absolute inside the root); undefined when absent. */
+  read(file: string): Buffer | undefined;
+}

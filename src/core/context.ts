@@ -1,4 +1,4 @@
-import type { Config, ConfigSource, VaultAuthConfig } from '../config/types.js';
+import type { Config, ConfigSource, TrustedFiles, VaultAuthConfig } from '../config/types.js';
 
 export interface Logger {
   info(message: string): void;
@@ -25,6 +25,11 @@ export interface RunContext {
   root: string;
   config: Config;
   source: ConfigSource;
+  /**
+   * Where the baseline and the files the config names (env schemas, templates) are read from; on a
+   * pull request the base commit (see src/config/trusted.ts). Undefined means the workspace.
+   */
+  trustedFiles?: TrustedFiles;
   /** `SOURCE_DATE_EPOCH` when set, for reproducible runs. */
   now: Date;
   env: NodeJS.ProcessEnv;

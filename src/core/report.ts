@@ -1,6 +1,7 @@
 import type { ScanCoverage } from './coverage.js';
 import type { Finding, Level, RuleDescriptor } from './finding.js';
 import type { RotationRecord } from './result.js';
+import type { ConfigOrigin } from '../config/types.js';
 
 export const TOOL_NAME = 'keywarden';
 export const INFORMATION_URI = 'https://github.com/keywarden/keywarden';
@@ -19,6 +20,8 @@ export interface Report {
   /** For links in the job summary: https://github.com/OWNER/REPO and the commit SHA. */
   repositoryUrl?: string;
   commitSha?: string;
+  /** On a pull request: where the config, ignores and baseline (what suppresses findings) came from. */
+  configOrigin?: ConfigOrigin;
 }
 
 export interface Totals {

@@ -36,9 +36,14 @@ export function buildBaseline(findings: Finding[], now: Date): Baseline {
 export function readBaseline(root: string, file: string): Set<string> {
   const full = path.resolve(root, file);
   if (!existsSync(full)) throw new UserError(`baseline file not found: ${file} (write one with "keywarden baseline")`);
+  return parseBaseline(readFileSync(full, 'utf8'), file);
+}
+
+/** The fingerprints of a baseline's text; `file` names it in errors. */
+export function parseBaseline(text: string, file: string): Set<string> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(full, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new UserError(`baseline is not valid JSON: ${(error as Error).message}`, { file });
   }

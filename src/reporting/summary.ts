@@ -1,4 +1,4 @@
-import type { Finding, Level } from '../core/finding.js';
+import { compareFindings, type Finding, type Level } from '../core/finding.js';
 import { totalsOf, type Report } from '../core/report.js';
 import type { RotationRecord } from '../core/result.js';
 import { markdownText, truncate, uriPath } from './escape.js';
@@ -12,6 +12,8 @@ export interface SummaryOptions {
 /** GitHub rejects a step summary over 1 MiB; stay well below it whatever the findings. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024;
 export const SUMMARY_TOP_FINDINGS = 50;
+/** Suppressed findings listed one by one; past this, only the count. */
+export const SUMMARY_SUPPRESSED_ROWS = 100;
 /** Keeps the rule table from crowding out the top findings when checks report many distinct rules. */
 export const SUMMARY_RULE_ROWS = 100;
 const MAX_MESSAGE_CHARS = 300;
@@ -29,8 +31,9 @@ export function renderSummary(report: Report, options: SummaryOptions): string {
   out.add(`## ${verdict === 'pass' ? '✅' : '❌'} keywarden ${markdownText(report.command)}: ${verdict === 'pass' ? 'passed' : 'failed'} (${threshold})\n\n`);
   out.add(
     `**${plural(totals.error, 'error')}**, ${plural(totals.warning, 'warning')}, ${plural(totals.note, 'note')}` +
-      `${totals.suppressed > 0 ? ` · ${totals.suppressed} suppressed (not listed)` : ''}\n\n`,
+      `${totals.suppressed > 0 ? ` · ${totals.suppressed} suppressed` : ''}\n\n`,
   );
+  origin(report, out);
 
   if (report.coverage) out.add(`${markdownText(coverageLine(report.coverage))}\n\n`);
   const active = activeFindings(report);
@@ -39,6 +42,7 @@ export function renderSummary(report: Report, options: SummaryOptions): string {
     ruleTable(report, active, out);
     topFindings(report, active, out);
   }
+  suppressedFindings(report, out);
   if (options.omittedAnnotations > 0) {
     out.add(
       `${plural(options.omittedAnnotations, 'finding')} not annotated: GitHub shows at most 10 annotations per level in a step. ` +
@@ -79,6 +83,34 @@ function topFindings(report: Report, active: Finding[], out: BudgetedText): void
     if (!out.add(row)) return;
   }
   out.add('\n');
+}
+
+/** On a pull request, where what suppresses findings came from: reviewers must know when it was the change itself. */
+function origin(report: Report, out: BudgetedText): void {
+  const from = report.configOrigin;
+  if (!from || from.kind === 'workspace') return;
+  if (from.kind === 'head') {
+    out.add("⚠️ **Suppressions came from the pull request's head** (`config-from: head`): its own config, ignores and baseline were applied.\n\n");
+  } else if (from.kind === 'base') {
+    out.add(`Config, ignores and baseline from the base commit <code>${markdownText(from.commit.slice(0, 12))}</code>; inline allow comments count only on lines the pull request adds.\n\n`);
+  } else {
+    out.add(`⚠️ **The base commit could not be read** (${markdownText(truncate(from.reason, MAX_MESSAGE_CHARS))}): no config, ignores or baseline were applied, and the pull request's own were not trusted.\n\n`);
+  }
+}
+
+/** Every suppressed finding, up to a bound: a suppression hides a finding, so it must be seen. */
+function suppressedFindings(report: Report, out: BudgetedText): void {
+  const suppressed = report.findings.filter((f) => f.suppression).sort(compareFindings);
+  if (suppressed.length === 0) return;
+  const shown = suppressed.slice(0, SUMMARY_SUPPRESSED_ROWS);
+  out.add(`### Suppressed findings${suppressed.length > shown.length ? ` (${shown.length} of ${suppressed.length})` : ''}\n\n`);
+  out.add('| Rule | Location | Suppressed by | Why |\n| --- | --- | --- | --- |\n');
+  for (const f of shown) {
+    const why = markdownText(truncate(f.suppression!.justification, MAX_MESSAGE_CHARS));
+    const row = `| <code>${markdownText(f.ruleId)}</code> | ${location(report, f)} | ${f.suppression!.kind} | ${why} |\n`;
+    if (!out.add(row)) return;
+  }
+  out.add(suppressed.length > shown.length ? `\n${plural(suppressed.length - shown.length, 'more suppressed finding')} not shown; the SARIF and JSON reports list every one.\n\n` : '\n');
 }
 
 /** A link to the line at the analysed commit when the repository and commit are known, else `file:line`. */

@@ -1,45 +1,16 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksummedToken } from '../../src/scanning/rules/support.js';
 import { GitRepo, tempDir } from '../support/git-repo.js';
-import { parseGithubOutput, runAction, type Ran } from '../support/run-built.js';
+import { runActionOnEvent } from '../support/run-built.js';
 
 /** A classic GitHub token with a random body and a valid CRC32 checksum, assembled at run time. */
 const fakeGithubToken = (): string => checksummedToken(['gh', 'p_'].join(''));
 
 /** Runs the built action on a repo for an event, the way the runner does, and collects its files. */
 function runOnEvent(repo: GitRepo, eventName: string, payload: object, inputs: Record<string, string> = {}) {
-  const work = tempDir('kw-runner-');
-  const files = {
-    event: path.join(work, 'event.json'),
-    output: path.join(work, 'output.txt'),
-    summary: path.join(work, 'summary.md'),
-  };
-  writeFileSync(files.event, JSON.stringify(payload));
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const ran: Ran = runAction({
-    cwd: repo.dir,
-    inputs,
-    env: {
-      GITHUB_WORKSPACE: repo.dir,
-      GITHUB_EVENT_NAME: eventName,
-      GITHUB_EVENT_PATH: files.event,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_REPOSITORY: 'acme/widgets',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_SHA: repo.git('rev-parse', 'HEAD'),
-      GITHUB_ACTIONS: 'true',
-      RUNNER_TEMP: work,
-    },
-  });
-  return {
-    ran,
-    outputs: parseGithubOutput(readFileSync(files.output, 'utf8')),
-    summary: readFileSync(files.summary, 'utf8'),
-  };
+  return runActionOnEvent(repo.dir, eventName, payload, inputs, tempDir('kw-runner-'));
 }
 
 describe('the built action on a pull_request event', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeFinding } from '../../src/core/finding.js';
 import type { RotationRecord } from '../../src/core/result.js';
 import { renderSummary } from '../../src/reporting/index.js';
-import { SUMMARY_BUDGET_BYTES } from '../../src/reporting/summary.js';
+import { SUMMARY_BUDGET_BYTES, SUMMARY_SUPPRESSED_ROWS } from '../../src/reporting/summary.js';
 import { manyFindings, reportOf, smallReport } from './fixtures.js';
 
 const MIB = 1024 * 1024;
@@ -20,7 +20,7 @@ describe('job summary', () => {
     const { report } = smallReport();
     const md = renderSummary(report, { omittedAnnotations: 0 });
     expect(md).toMatch(/^## ❌ keywarden check: failed \(fail-on: error\)/);
-    expect(md).toContain('**3 errors**, 0 warnings, 1 note · 2 suppressed (not listed)');
+    expect(md).toContain('**3 errors**, 0 warnings, 1 note · 2 suppressed');
     expect(md).toContain('### Findings by rule');
     expect(cellsOf(md, 'Default credential in .env')).toEqual([
       'validate',
@@ -30,9 +30,32 @@ describe('job summary', () => {
       '1',
     ]);
     expect(cellsOf(md, '<code>test-token</code> | Test token')[4]).toBe('2');
-    // Suppressed findings are counted, not listed.
-    expect(md).not.toContain('src/legacy.ts');
     expect(md).not.toContain('not annotated');
+  });
+
+  it('lists every suppressed finding with rule, location and why, up to a bound', () => {
+    const md = renderSummary(smallReport().report, { omittedAnnotations: 0 });
+    expect(md).toContain('### Suppressed findings\n');
+    expect(cellsOf(md, 'src/legacy.ts:9')).toEqual(['<code>test-token</code>', 'src/legacy.ts:9', 'inline', 'keywarden:allow comment on line 9']);
+    expect(cellsOf(md, 'src/old.ts:1')).toEqual(['<code>test-token</code>', 'src/old.ts:1', 'baseline', 'listed in baseline .keywarden-baseline.json']);
+    // Not among the active findings: they do not fail the run.
+    expect(md.slice(0, md.indexOf('### Suppressed findings'))).not.toContain('src/legacy.ts');
+
+    const many = manyFindings(SUMMARY_SUPPRESSED_ROWS + 7).map((f) => ({ ...f, suppression: { kind: 'ignore' as const, justification: 'accepted | <b>risk</b>' } }));
+    const capped = renderSummary(reportOf(many), { omittedAnnotations: 0 });
+    expect(capped).toContain(`### Suppressed findings (${SUMMARY_SUPPRESSED_ROWS} of ${SUMMARY_SUPPRESSED_ROWS + 7})`);
+    expect(capped).toContain('7 more suppressed findings not shown');
+    expect(capped).not.toContain('<b>');
+  });
+
+  it('says where suppressions came from on a pull request, and warns when it was the head', () => {
+    const base = renderSummary(smallReport({ configOrigin: { kind: 'base', commit: SHA } }).report, { omittedAnnotations: 0 });
+    expect(base).toContain(`from the base commit <code>${SHA.slice(0, 12)}</code>`);
+    const head = renderSummary(smallReport({ configOrigin: { kind: 'head' } }).report, { omittedAnnotations: 0 });
+    expect(head).toContain("⚠️ **Suppressions came from the pull request's head** (`config-from: head`)");
+    const closed = renderSummary(smallReport({ configOrigin: { kind: 'defaults', reason: 'fetch failed' } }).report, { omittedAnnotations: 0 });
+    expect(closed).toContain('**The base commit could not be read** (fetch failed)');
+    expect(renderSummary(smallReport().report, { omittedAnnotations: 0 })).not.toMatch(/base commit|head\*\*/);
   });
 
   it('passes when nothing reaches fail-on, and says so when clean', () => {

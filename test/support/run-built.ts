@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,6 +69,40 @@ export function runActionAsync(options: { inputs: Record<string, string>; env: N
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Runs the built action in `dir` for a GitHub event, the way the runner does, and collects its files. */
+export function runActionOnEvent(dir: string, eventName: string, payload: object, inputs: Record<string, string>, workDir: string) {
+  const files = {
+    event: path.join(workDir, 'event.json'),
+    output: path.join(workDir, 'output.txt'),
+    summary: path.join(workDir, 'summary.md'),
+  };
+  writeFileSync(files.event, JSON.stringify(payload));
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+  const ran = runAction({
+    cwd: dir,
+    inputs,
+    env: {
+      GITHUB_WORKSPACE: dir,
+      GITHUB_EVENT_NAME: eventName,
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_REPOSITORY: 'acme/widgets',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_SHA: head,
+      GITHUB_ACTIONS: 'true',
+      RUNNER_TEMP: workDir,
+    },
+  });
+  return {
+    ran,
+    outputs: parseGithubOutput(readFileSync(files.output, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+  };
 }
 
 /** The defaults action.yml declares, read from the file itself so tests follow it. */

@@ -15,6 +15,8 @@ import { isEnvFamily, isEnvTemplate, isGitIgnored, listRepoFiles, type RepoFiles
 import { driftFindings } from './drift.js';
 import { effectiveValues, type ParsedEnv } from './parse.js';
 import { envFinding, readEnvFile, type ReadOutcome } from './read.js';
+import { decodeEnvBytes } from './text.js';
+import { parseEnv } from './parse.js';
 import type { EnvRuleId } from './rules.js';
 import { validateEnvObject, type EnvFileFacts } from './schema.js';
 import { schemasForEntry, type LoadedSchema } from './schemas.js';
@@ -61,9 +63,19 @@ class EnvRun {
 
   drift(file: string, parsed: ParsedEnv, template: string | undefined): void {
     if (!template || template === file || isEnvTemplate(file)) return;
-    if (!existsSync(path.join(this.ctx.root, template))) return;
-    const templateParsed = this.parsed(template);
+    const templateParsed = this.template(template);
     if (templateParsed) for (const f of driftFindings(file, parsed, template, templateParsed)) this.add(f);
+  }
+
+  /** A template is the reference: on a pull request it is read from the base commit, not the change. */
+  private template(template: string): ParsedEnv | undefined {
+    if (fromCommit(this.ctx)) {
+      const bytes = this.ctx.trustedFiles!.read(template);
+      const decoded = bytes && decodeEnvBytes(bytes);
+      return decoded && 'text' in decoded ? parseEnv(decoded.text) : undefined;
+    }
+    if (!existsSync(path.join(this.ctx.root, template))) return undefined;
+    return this.parsed(template);
   }
 }
 
@@ -72,10 +84,18 @@ function besideTemplate(file: string): string {
   return dir === '.' ? DEFAULT_TEMPLATE : `${dir}/${DEFAULT_TEMPLATE}`;
 }
 
+/** Config-named files come from a commit (a pull request's base) rather than the work tree. */
+function fromCommit(ctx: RunContext): boolean {
+  const kind = ctx.trustedFiles?.origin.kind;
+  return kind === 'base' || kind === 'defaults';
+}
+
 function templateFor(run: EnvRun, entry: EnvEntry, file: string): string | undefined {
   if (!entry.template) return besideTemplate(file);
   const at = { file: run.ctx.source.file ?? '.keywarden.yml', ...run.ctx.source.locate(['env', entry.index, 'template']) };
-  if (!existsSync(workspaceFile(run.ctx.root, entry.template, 'env template', at))) {
+  const full = workspaceFile(run.ctx.root, entry.template, 'env template', at);
+  const present = fromCommit(run.ctx) ? run.ctx.trustedFiles!.read(entry.template) !== undefined : existsSync(full);
+  if (!present) {
     throw new UserError(`env template not found: ${entry.template}`, at);
   }
   return entry.template;
@@ -151,7 +171,7 @@ function checkIgnoreRuleWithoutFiles(run: EnvRun, entry: EnvEntry, schemas: Load
 }
 
 function validateEntry(run: EnvRun, entry: EnvEntry): void {
-  const schemas = schemasForEntry(run.ctx.root, entry);
+  const schemas = schemasForEntry(run.ctx.root, entry, fromCommit(run.ctx) ? run.ctx.trustedFiles : undefined);
   const needsIgnore = schemas.some((s) => s.raw['x-git-ignored'] === true);
   const candidates = [...run.repo.visible, ...run.repo.ignored];
   const globs = entry.files.map((glob) => glob.replace(/^\.\//, ''));

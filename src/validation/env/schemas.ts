@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import leyzenVault from '../../../schemas/presets/leyzen-vault.schema.json' with { type: 'json' };
 import medicAgent from '../../../schemas/presets/medic-agent.schema.json' with { type: 'json' };
 import statusPanel from '../../../schemas/presets/status-panel.schema.json' with { type: 'json' };
-import type { EnvEntry, EnvPreset } from '../../config/types.js';
+import type { EnvEntry, EnvPreset, TrustedFiles } from '../../config/types.js';
 import { UserError } from '../../core/errors.js';
 import { sha256Hex } from '../../core/finding.js';
 import { workspaceFile } from '../../core/workspace-path.js';
@@ -27,12 +27,20 @@ function lineColumnAt(text: string, offset: number): { line: number; column: num
   return { line: before.length, column: before.at(-1)!.length + 1 };
 }
 
-/** Reads and compiles a schema file; every problem is a UserError naming the file. */
-function loadSchemaFile(root: string, file: string): LoadedSchema {
+/**
+ * Reads and compiles a schema file, from the work tree or, on a pull request, the base commit;
+ * every problem is a UserError naming the file.
+ */
+function loadSchemaFile(root: string, file: string, fromCommit?: TrustedFiles): LoadedSchema {
   const full = workspaceFile(root, file, 'env schema');
   const where = path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
-  if (!existsSync(full)) throw new UserError(`env schema not found: ${where}`, { file: where });
-  const text = readFileSync(full, 'utf8');
+  const origin = fromCommit?.origin;
+  const bytes = fromCommit ? fromCommit.read(where) : existsSync(full) ? readFileSync(full) : undefined;
+  if (bytes === undefined) {
+    const at = origin?.kind === 'base' ? ` in the base commit ${origin.commit.slice(0, 12)}` : '';
+    throw new UserError(`env schema not found${at}: ${where}`, { file: where });
+  }
+  const text = bytes.toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -52,12 +60,12 @@ function loadSchemaFile(root: string, file: string): LoadedSchema {
   }
 }
 
-export function schemasForEntry(root: string, entry: EnvEntry): LoadedSchema[] {
+export function schemasForEntry(root: string, entry: EnvEntry, fromCommit?: TrustedFiles): LoadedSchema[] {
   const schemas: LoadedSchema[] = [];
   if (entry.preset) {
     const raw = PRESETS[entry.preset];
     schemas.push({ raw, validate: compileEnvSchema(`preset:${entry.preset}`, raw) });
   }
-  if (entry.schema) schemas.push(loadSchemaFile(root, entry.schema));
+  if (entry.schema) schemas.push(loadSchemaFile(root, entry.schema, fromCommit));
   return schemas;
 }
