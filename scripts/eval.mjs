@@ -101,7 +101,8 @@ async function main() {
       const mirror = findMirror(mirrors, pin.repo, pin.commit);
       if (mirror.missing) {
         log(`${name}: skipped, ${mirror.missing}`);
-        out.suites[name] = { missing: mirror.missing.replace(opts.cache, '<cache>') };
+        // The log names the folders looked in; the results, which are committed, name no machine path.
+        out.suites[name] = { missing: 'no mirror with the pinned commit was found' };
         continue;
       }
       out.suites[name] = scorer({ cacheDir: opts.cache, gitDir: mirror.gitDir, repo: pin.repo, commit: pin.commit, focus: pin.focus, tools, timeoutMs: opts.timeoutMs, log });

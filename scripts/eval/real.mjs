@@ -91,7 +91,7 @@ export function evaluateRepos({ repos, labelsDir, cacheDir, mirrors, tools, vers
     const mirror = findMirror(mirrors, entry.repo, entry.commit);
     if (mirror.missing) {
       log(`${entry.repo}: skipped, ${mirror.missing}`);
-      results.push({ ...entry, missing: mirror.missing });
+      results.push({ ...entry, missing: 'no mirror with the pinned commit was found' });
       continue;
     }
     log(`${entry.repo}@${entry.commit.slice(0, 12)}`);

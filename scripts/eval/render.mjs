@@ -56,7 +56,7 @@ export function render({ date, versions, tools, real, suites, corpus, sampling }
         const f = perRepoFigures(r, t);
         if (!f) return r.tools[t]?.error ?? '–';
         const s = r.tools[t];
-        return `${s.sites}${s.sampled ? ` (sample ${s.precisionAll.selected})` : ''} / ${pct(f.precisionWarning.value)} / ${pct(f.recallAll.value)}`;
+        return `${s.sites}${s.sampled ? ` (sample ${s.precisionAll.labelled})` : ''} / ${withInterval(f.precisionWarning)} / ${pct(f.recallAll.value)}`;
       });
       lines.push(`| ${r.repo}@${r.commit.slice(0, 7)} | ${r.kind} | ${r.heldOut ? 'yes' : ''} | ${r.trueSites} | ${cells.join(' | ')} |`);
     }
@@ -92,6 +92,7 @@ export function render({ date, versions, tools, real, suites, corpus, sampling }
     for (const [name, v] of Object.entries(s)) if (v.missing) lines.push('', `${name}: not scored, ${v.missing}.`);
     lines.push('');
     if (s.secretlint?.tools?.keywarden?.missedRules?.length) lines.push(`keywarden's incomplete secretlint rules: ${s.secretlint.tools.keywarden.missedRules.join(', ')}.`, '');
+    if (s.trufflehog?.unread?.length) lines.push(`TruffleHog test files of the focus providers with no pattern table read (parsing or verification tests): ${s.trufflehog.unread.join(', ')}.`, '');
     if (s.trufflehog?.tools?.keywarden?.perDetector) {
       const missed = Object.entries(s.trufflehog.tools.keywarden.perDetector).filter(([, d]) => d.found < d.cases).map(([d, v]) => `${d} ${v.found}/${v.cases}`);
       if (missed.length) lines.push(`keywarden's TruffleHog misses by detector: ${missed.join(', ')}.`, '');

@@ -71,11 +71,15 @@ export function extractTrufflehog(gitDir, commit, focus) {
   const contents = readFiles(gitDir, commit, paths);
   const cases = [];
   let notEvaluated = 0;
+  const unread = [];
   const present = new Set();
   for (const p of paths) {
     const detector = focus.find((d) => p.startsWith(`pkg/detectors/${d}/`));
     present.add(detector);
-    patternCases(contents.get(p).toString('utf8')).forEach((c, n) => {
+    const found = patternCases(contents.get(p).toString('utf8'));
+    // A test file with no pattern table this reader understands is named, never silently dropped.
+    if (found.length === 0) unread.push(p.slice('pkg/detectors/'.length));
+    found.forEach((c, n) => {
       if (c.input === undefined) {
         notEvaluated++;
         return;
@@ -84,14 +88,14 @@ export function extractTrufflehog(gitDir, commit, focus) {
       cases.push({ detector, positive: c.positive, name: c.name, file: `${c.positive ? 'positive' : 'negative'}/${stem}-${n + 1}.txt`, content: c.input });
     });
   }
-  return { files: paths.length, cases, notEvaluated, absent: focus.filter((d) => !present.has(d)) };
+  return { files: paths.length, cases, notEvaluated, unread, absent: focus.filter((d) => !present.has(d)) };
 }
 
 export function scoreTrufflehog({ cacheDir, gitDir, commit, tools, focus, timeoutMs, log }) {
-  const { files, cases, notEvaluated, absent } = extractTrufflehog(gitDir, commit, focus);
+  const { files, cases, notEvaluated, unread, absent } = extractTrufflehog(gitDir, commit, focus);
   const positives = cases.filter((c) => c.positive);
   const negatives = cases.filter((c) => !c.positive);
-  log(`trufflehog pattern tests: ${focus.length - absent.length} focus detectors, ${files} test files, ${positives.length} positive and ${negatives.length} negative cases (${notEvaluated} not evaluable, left out)`);
+  log(`trufflehog pattern tests: ${focus.length - absent.length} focus detectors, ${files} test files, ${positives.length} positive and ${negatives.length} negative cases (${notEvaluated} not evaluable, left out; ${unread.length} test files without a pattern table read)`);
   const dir = path.join(cacheDir, 'suites', 'trufflehog');
   writeCases(dir, cases);
   const scans = scanCases(dir, tools, path.join(cacheDir, 'reports'), timeoutMs, log);
@@ -119,5 +123,5 @@ export function scoreTrufflehog({ cacheDir, gitDir, commit, tools, focus, timeou
       perDetector,
     };
   }
-  return { commit, focus: focus.length, absent, files, notEvaluated, tools: out };
+  return { commit, focus: focus.length, absent, files, notEvaluated, unread, tools: out };
 }
