@@ -4,7 +4,7 @@
 // Every runner returns findings in one shape: { file, line, endLine, column, endColumn, rule, level, snippet? }
 // with `file` relative to the scanned folder (posix) and `level` error | warning | note.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,6 +53,8 @@ export function compileSources(cacheDir, log) {
   rmSync(out, { recursive: true, force: true });
   spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT, '--outDir', out, '--noEmit', 'false'], { stdio: 'ignore' });
   writeFileSync(path.join(out, 'package.json'), '{"type":"module"}\n');
+  // The cache may be outside the checkout, where Node would not find the project's dependencies.
+  if (existsSync(out)) symlinkSync(path.join(ROOT, 'node_modules'), path.join(out, 'node_modules'), 'dir');
   if (!existsSync(bin)) throw new Error('compiling the sources failed: run npx tsc --noEmit to see why');
   return out;
 }
