@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { ConfigFrom } from '../config/trusted.js';
 import type { VaultAuthMethod } from '../config/types.js';
 import { UserError } from '../core/errors.js';
+import { MAX_SHOWN, parseShown } from '../core/redact.js';
 import { parseFailOn, type CheckCommand, type FailOn } from '../commands/run.js';
 import type { RotateSelection } from '../rotation/index.js';
 import type { ScanMode } from '../scanning/index.js';
@@ -31,6 +32,7 @@ export interface ActionInputs {
   vaultAudience?: string;
   /** Pull requests: config, ignores and baseline from the base commit (default) or, by explicit opt-in, the head. */
   configFrom: ConfigFrom;
+  redactShown: number;
 }
 
 const COMMANDS: readonly CheckCommand[] = ['check', 'scan', 'validate', 'rotation-check', 'rotate'];
@@ -63,6 +65,14 @@ function rotateSelection(value: string): RotateSelection {
   return { kind: 'names', names };
 }
 
+function shownInput(): number {
+  try {
+    return parseShown(core.getInput('redact') || String(MAX_SHOWN), 'input "redact"');
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+}
+
 export function readInputs(): ActionInputs {
   const failOn = parseFailOn(core.getInput('fail-on') || 'error');
   if (!failOn) throw new UserError(`input "fail-on" must be error, warning, note or never, not "${core.getInput('fail-on')}"`);
@@ -93,5 +103,6 @@ export function readInputs(): ActionInputs {
     vaultRole: optional('vault-role'),
     vaultAudience: optional('vault-audience'),
     configFrom: oneOf('config-from', CONFIG_FROM, 'base'),
+    redactShown: shownInput(),
   };
 }

@@ -48,6 +48,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       githubToken: inputs.githubToken,
       configFrom: inputs.configFrom,
       ...(baseline ? { baselinePath: baseline } : {}),
+      redactShown: inputs.redactShown,
     });
 
     const result = await runCommand(inputs.command, ctx, {

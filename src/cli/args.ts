@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.js';
+import { MAX_SHOWN, parseShown } from '../core/redact.js';
 import { CHECK_COMMANDS, parseFailOn, type CheckCommand, type FailOn } from '../commands/run.js';
 import type { RotateSelection } from '../rotation/index.js';
 import type { ScanMode } from '../scanning/index.js';
@@ -27,6 +28,8 @@ export interface CliArgs {
   color?: boolean;
   help: boolean;
   version: boolean;
+  /** `--redact N`: leading characters of a found value that snippets show. */
+  redactShown: number;
 }
 
 const COMMANDS: readonly Command[] = [...CHECK_COMMANDS, 'init'];
@@ -41,6 +44,7 @@ const OPTIONS = {
   base: { type: 'string' },
   head: { type: 'string' },
   baseline: { type: 'string' },
+  redact: { type: 'string' },
   live: { type: 'boolean' },
   due: { type: 'boolean' },
   all: { type: 'boolean' },
@@ -77,6 +81,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (!MODES.includes(mode)) throw new UserError(`--mode must be one of ${MODES.join(', ')}, not "${mode}"`);
   if (mode === 'diff' && !values.base) throw new UserError('--mode diff needs --base REF (and optionally --head REF, default HEAD)');
 
+  let redactShown = MAX_SHOWN;
+  try {
+    if (values.redact !== undefined) redactShown = parseShown(values.redact, '--redact');
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+
   const selections = [values.due && 'due', values.all && 'all', values.secret && 'secret'].filter(Boolean);
   if (selections.length > 1) throw new UserError('choose one of --due, --all and --secret NAME');
   const selection: RotateSelection = values.all
@@ -104,6 +115,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     color: values['no-color'] ? false : values.color,
     help: values.help ?? false,
     version: values.version ?? false,
+    redactShown,
   };
 }
 
@@ -113,6 +125,7 @@ const COMMON = `Options:
   -c, --config FILE              config file (default: .keywarden.yml or .keywarden.yaml in PATH)
       --fail-on LEVEL            error|warning|note|never: exit 1 when a finding is at or above it (default: error)
       --baseline FILE            report only findings not in this baseline
+      --redact N                 show at most N (0-4) leading characters of a found value (default: 4)
       --no-color                 no ANSI colour (also NO_COLOR=1); colour is used only on a terminal
   -h, --help                     this help
   -v, --version                  print the version`;

@@ -64,6 +64,7 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
     isAction: false,
     // The CLI never prints workflow commands such as ::add-mask::, so there is nothing to mask.
     mask: () => undefined,
+    redactShown: args.redactShown,
   });
   if (args.command === 'init') throw new UserError('init takes no checks');
   const result = await runCommand(args.command, ctx, {

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { pullRequestConfig, workspaceFiles, type ConfigFrom } from '../config/trusted.js';
 import { nowFrom, type EventInfo, type Logger, type RunContext, type TrustedVaultSettings } from '../core/context.js';
 import { UserError } from '../core/errors.js';
+import { redactingLogger } from '../core/redact.js';
 
 export interface ContextInputs {
   /** The directory to check (absolute or relative to the working directory). */
@@ -21,6 +22,8 @@ export interface ContextInputs {
   configFrom?: ConfigFrom;
   /** Action input `baseline`, resolved: a trusted path, whose content on a pull request comes from the base commit. */
   baselinePath?: string;
+  /** `--redact N` / input `redact`: leading characters of a found value that snippets show (0–4). */
+  redactShown?: number;
 }
 
 /** Events whose checked-out code (and so its .keywarden.yml) may come from a fork. */
@@ -47,7 +50,7 @@ export async function createContext(inputs: ContextInputs): Promise<RunContext> 
     trustedFiles: files,
     now: nowFrom(inputs.env),
     env: inputs.env,
-    log: inputs.log,
+    log: redactingLogger(inputs.log),
     mask: inputs.mask,
     isAction: inputs.isAction,
     event: inputs.event,
@@ -56,6 +59,7 @@ export async function createContext(inputs: ContextInputs): Promise<RunContext> 
     getIdToken: inputs.getIdToken,
     githubToken: inputs.githubToken,
     repository: inputs.env.GITHUB_REPOSITORY,
+    ...(inputs.redactShown !== undefined ? { redactShown: inputs.redactShown } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { RunContext } from '../core/context.js';
 import { LEVEL_RANK, compareFindings, type Finding, type Level } from '../core/finding.js';
+import { redactFinding } from '../core/redact.js';
 import { mergeResults, type CheckResult } from '../core/result.js';
 import { INLINE_ALLOW_RULES } from '../core/inline-allow.js';
 import { applySuppressions, EXPIRED_IGNORE_RULE, parseBaseline, readBaseline } from '../core/suppress.js';
@@ -37,7 +38,9 @@ export async function runCommand(command: CheckCommand, ctx: RunContext, options
     baseline: baselineFile ? baselineOf(ctx, baselineFile) : undefined,
     baselineFile: baselineFile && (relativeTo(ctx.root, baselineFile) ?? baselineFile),
     source: ctx.source,
-  }).sort(compareFindings);
+  })
+    .map(redactFinding)
+    .sort(compareFindings);
   const rules = ctx.config.scan.ignore.length > 0 ? [...result.rules, EXPIRED_IGNORE_RULE] : [...result.rules];
   if (pending.length > 0) rules.push(CONFIG_CHANGE_RULE);
   for (const rule of INLINE_ALLOW_RULES) {

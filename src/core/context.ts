@@ -50,6 +50,8 @@ export interface RunContext {
   githubToken?: string;
   /** owner/repo, from GITHUB_REPOSITORY. */
   repository?: string;
+  /** Leading characters of a reported value that snippets show (0–4, `--redact N`); 4 when unset. */
+  redactShown?: number;
 }
 
 export function nowFrom(env: NodeJS.ProcessEnv): Date {

@@ -1,3 +1,5 @@
+import { redactText } from './redact.js';
+
 /**
  * An error the user can fix (bad config, bad arguments, unreachable Vault): reported as one
  * clear line, exit code 2, never a stack trace.
@@ -23,8 +25,9 @@ export class UserError extends Error {
   }
 }
 
+/** One line for any error, through the redaction guard: error texts of libraries may quote what they were given. */
 export function describeError(error: unknown): string {
-  if (error instanceof UserError) return error.describe();
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (error instanceof UserError) return redactText(error.describe());
+  if (error instanceof Error) return redactText(error.message);
+  return redactText(String(error));
 }

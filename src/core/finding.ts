@@ -131,15 +131,6 @@ export function makeFinding(input: FindingInput): Finding {
   };
 }
 
-/**
- * Redacts a value for display: at most the first 4 characters then an ellipsis,
- * and nothing at all for values shorter than 12 characters.
- */
-export function redact(value: string): string {
-  if (value.length < 12) return '…';
-  return `${value.slice(0, 4)}…`;
-}
-
 /** Most severe first, then by file and position: the order reporters show findings in. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (

@@ -1,4 +1,5 @@
-import { makeFinding, redact, type CheckKind, type Finding, type RuleDescriptor, type Suppression } from './finding.js';
+import { makeFinding, type CheckKind, type Finding, type RuleDescriptor, type Suppression } from './finding.js';
+import { redactValue } from './redact.js';
 
 /**
  * Inline allow comments, the one place that knows their syntax and reach:
@@ -86,7 +87,7 @@ export function inlineSuppression(file: string, allow: InlineAllow): Suppression
 /** Replaces each found value in a reason by its redacted form (a value may sit after the marker). */
 export function redactReason(reason: string, secrets: string[]): string {
   let out = reason;
-  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join(redact(secret));
+  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join(redactValue(secret));
   return out;
 }
 

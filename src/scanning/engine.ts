@@ -24,6 +24,8 @@ export interface Match {
   staleAllowAbove?: number;
   /** Where the value sits on its line, as the file's language reads it. */
   value: ValueView;
+  /** The line the match began on, when that is before the secret's line (a key block's BEGIN line). */
+  header?: string;
 }
 
 export interface ScanTextOptions {
@@ -138,6 +140,7 @@ interface RawMatch {
   start: number;
   end: number;
   value: ValueView;
+  header?: string;
 }
 
 /** Rules that find a secret by the key it is assigned to (see `SecretRule.shape`). */
@@ -252,8 +255,16 @@ function runRule(c: CompiledRule, text: string, where: Region, file: string, syn
     const value = viewValue(line, start - windowStart, Math.min(end, windowStart + line.length) - windowStart, syntax, file);
     if (!isValue(rule, secret, value)) continue;
     if (rule.confirm && !rule.confirm({ secret, groups, line, file, value })) continue;
-    out.push({ rule: c, secret, groups, start, end, value });
+    out.push({ rule: c, secret, groups, start, end, value, ...(c.multiline ? headerOf(text, regionStart + begin, start) : {}) });
   }
+}
+
+/** The (bounded) line a multi-line match began on, when its secret sits on a later line. */
+function headerOf(text: string, matchStart: number, secretStart: number): { header?: string } {
+  const newline = text.indexOf('\n', matchStart);
+  if (newline === -1 || newline >= secretStart) return {};
+  const lineStart = text.lastIndexOf('\n', matchStart - 1) + 1;
+  return { header: stripCr(text.slice(Math.max(lineStart, matchStart - 200), Math.min(newline, matchStart + 200))) };
 }
 
 /** Turns offsets into line/column, applies the global false-positive filters and inline allows. */
@@ -321,6 +332,7 @@ function locate(text: string, raw: RawMatch[], kind: FileKind, file: string, opt
       ...(verdict.allow ? { allow: verdict.allow } : {}),
       ...(verdict.staleAbove !== undefined ? { staleAllowAbove: verdict.staleAbove } : {}),
       value: r.value,
+      ...(r.header !== undefined ? { header: r.header } : {}),
     });
   }
   // A comment on a line with a match of its own covers that match, as it always did: no note.

@@ -1,12 +1,11 @@
-import { makeFinding, redact, type Finding, type RuleDescriptor } from '../core/finding.js';
+import { makeFinding, type Finding, type RuleDescriptor } from '../core/finding.js';
+import { redactSnippet, type ReportedSpan } from '../core/redact.js';
 import type { Match } from './engine.js';
 import { AllowNotes, INLINE_ALLOW_RULES, redactReason } from '../core/inline-allow.js';
 import type { SecretRule } from './rule.js';
 import { FILE_RULES } from './committed-files.js';
 import { DEFAULT_PASSWORDS } from './rules/default-credentials.js';
 import { contextOptions, judge, placeOf, type ContextOptions, type LeftOutReason } from './confidence.js';
-
-const SNIPPET_MAX = 200;
 
 export const FILE_TOO_LARGE: RuleDescriptor = {
   id: 'scan-file-too-large',
@@ -91,39 +90,18 @@ export function messageFor(match: Match): string {
 }
 
 /**
- * The line with every secret found on it replaced by its redacted form, cut to 200 characters
- * around the secret. Other values on the line that no rule found are left as they are.
+ * The finding's line through the one redaction function: every secret found on it redacted, every
+ * other value masked, a key block shown by its BEGIN line only.
  */
-export function snippetFor(match: Match, sameLine: Match[]): string {
-  const text = match.lineText;
-  const ranges = sameLine
-    .map((m) => ({
-      own: m === match,
-      start: Math.max(0, m.column - 1 - match.lineTextOffset),
-      end: m.endLine === m.line ? m.endColumn - 1 - match.lineTextOffset : text.length,
-      secret: m.secret,
-    }))
-    .filter((r) => r.end > 0 && r.start < text.length)
-    .sort((a, b) => a.start - b.start);
-  let out = '';
-  let cursor = 0;
-  let focus = 0;
-  for (const range of ranges) {
-    const start = Math.max(range.start, cursor);
-    const end = Math.min(range.end, text.length);
-    if (end <= start) continue;
-    out += text.slice(cursor, start);
-    if (range.own) focus = out.length;
-    out += redact(range.secret);
-    cursor = end;
-  }
-  out += text.slice(cursor);
-  const lead = out.length - out.trimStart().length;
-  out = out.slice(lead).trimEnd();
-  focus = Math.max(0, focus - lead);
-  if (out.length <= SNIPPET_MAX) return out;
-  const from = Math.max(0, Math.min(focus - 60, out.length - SNIPPET_MAX));
-  return `${from > 0 ? '…' : ''}${out.slice(from, from + SNIPPET_MAX - 2)}…`;
+export function snippetFor(match: Match, sameLine: Match[], shown?: number): string {
+  const spans: ReportedSpan[] = sameLine.map((m) => ({
+    own: m === match,
+    start: Math.max(0, m.column - 1 - match.lineTextOffset),
+    end: m.endLine === m.line ? m.endColumn - 1 - match.lineTextOffset : match.lineText.length,
+    value: m.secret,
+    key: m.rule.category === 'private-key',
+  }));
+  return redactSnippet(match.lineText, spans, { shown, ...(match.header !== undefined ? { header: match.header } : {}) });
 }
 
 export interface FindingsOptions {
@@ -133,6 +111,8 @@ export interface FindingsOptions {
   context?: ContextOptions;
   /** Told about each match left out of the report, with its reason. */
   leftOut?: (reason: LeftOutReason) => void;
+  /** Leading characters of a found value the snippet shows (`--redact N`). */
+  shown?: number;
 }
 
 const DEFAULT_CONTEXT = contextOptions();
@@ -142,7 +122,7 @@ const DEFAULT_CONTEXT = contextOptions();
  * covers it, plus a note for each comment that gives no reason or sits above a finding it no longer covers.
  */
 export function findingsFor(file: string, matches: Match[], options: FindingsOptions = {}): Finding[] {
-  const { commit, context = DEFAULT_CONTEXT } = options;
+  const { commit, context = DEFAULT_CONTEXT, shown } = options;
   const byLine = new Map<number, Match[]>();
   for (const m of matches) {
     const list = byLine.get(m.line) ?? [];
@@ -168,7 +148,7 @@ export function findingsFor(file: string, matches: Match[], options: FindingsOpt
       startColumn: match.column,
       endLine: match.endLine,
       endColumn: match.endColumn,
-      snippet: snippetFor(match, byLine.get(match.line)!),
+      snippet: snippetFor(match, byLine.get(match.line)!, shown),
       fingerprintMaterial: match.secret,
       ...(commit ? { commit } : {}),
     });

@@ -37,6 +37,7 @@ export class ScanSession {
     const found = findingsFor(file, matches, {
       ...(options.commit ? { commit: options.commit } : {}),
       context: this.context,
+      ...(this.ctx.redactShown !== undefined ? { shown: this.ctx.redactShown } : {}),
       leftOut: (reason) => (this.coverage.leftOut[reason] = (this.coverage.leftOut[reason] ?? 0) + 1),
     });
     this.findings.push(...found);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigSource, IgnoreEntry } from '../../src/config/types.js';
 import { UserError } from '../../src/core/errors.js';
-import { makeFinding, redact, type Finding } from '../../src/core/finding.js';
+import { makeFinding, type Finding } from '../../src/core/finding.js';
+import { redactValue } from '../../src/core/redact.js';
 import { applySuppressions, buildBaseline, readBaseline } from '../../src/core/suppress.js';
 import { tempDir } from '../support/git-repo.js';
 
@@ -44,8 +45,8 @@ describe('finding helpers', () => {
 
   it('redacts: 4 characters at most, nothing below 12', () => {
     const value = ['abcd', 'efgh', 'ijkl', 'mnop'].join('');
-    expect(redact(value)).toBe('abcd…');
-    expect(redact('short-value')).toBe('…');
+    expect(redactValue(value)).toBe('abcd…');
+    expect(redactValue('short-value')).toBe('…');
   });
 });
 

@@ -1,4 +1,5 @@
-import { makeFinding, redact, type Finding, type FindingInput, type RuleDescriptor } from '../../src/core/finding.js';
+import { makeFinding, type Finding, type FindingInput, type RuleDescriptor } from '../../src/core/finding.js';
+import { redactValue } from '../../src/core/redact.js';
 import type { Report } from '../../src/core/report.js';
 import { randomChars, secret, HEX_CHARS } from '../support/random.js';
 
@@ -58,7 +59,7 @@ export interface Fixture {
  */
 export function smallReport(overrides: Partial<Report> = {}): Fixture {
   const secret = fakeSecret();
-  const withSnippet = finding({ snippet: redact(secret), fingerprintMaterial: secret, endColumn: 7 + secret.length });
+  const withSnippet = finding({ snippet: redactValue(secret), fingerprintMaterial: secret, endColumn: 7 + secret.length });
   const suppressed = finding({
     file: 'src/legacy.ts',
     startLine: 9,
@@ -67,7 +68,7 @@ export function smallReport(overrides: Partial<Report> = {}): Fixture {
   suppressed.suppression = { kind: 'inline', justification: 'keywarden:allow comment on line 9' };
   const baselined = finding({ file: 'src/old.ts', startLine: 1, severity: 'medium' });
   baselined.suppression = { kind: 'baseline', justification: 'listed in baseline .keywarden-baseline.json' };
-  const history = finding({ file: 'config/old.env', startLine: 2, commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', snippet: redact(fakeSecret()) });
+  const history = finding({ file: 'config/old.env', startLine: 2, commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', snippet: redactValue(fakeSecret()) });
   const noColumn = makeFinding({
     ruleId: ENV_RULE.id,
     check: 'validate',

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redact } from '../../src/core/finding.js';
+import { redactValue } from '../../src/core/redact.js';
 import { planAnnotations, renderJson, renderSarif, renderSummary, renderText } from '../../src/reporting/index.js';
 import { tempDir } from '../support/git-repo.js';
 import { fakeSecret, finding, reportOf } from './fixtures.js';
@@ -26,9 +26,9 @@ describe('no reporter leaks a secret', () => {
     expect(readFileSync(file, 'utf8')).toContain(secret);
 
     const findings = [
-      finding({ file, startLine: 1, startColumn: 14, endColumn: 14 + secret.length, snippet: redact(secret), fingerprintMaterial: secret }),
-      finding({ file, startLine: 2, startColumn: 8, snippet: redact(shortSecret), fingerprintMaterial: shortSecret, severity: 'medium' }),
-      finding({ file, startLine: 1, snippet: redact(secret), fingerprintMaterial: secret, commit: 'f'.repeat(40), severity: 'low' }),
+      finding({ file, startLine: 1, startColumn: 14, endColumn: 14 + secret.length, snippet: redactValue(secret), fingerprintMaterial: secret }),
+      finding({ file, startLine: 2, startColumn: 8, snippet: redactValue(shortSecret), fingerprintMaterial: shortSecret, severity: 'medium' }),
+      finding({ file, startLine: 1, snippet: redactValue(secret), fingerprintMaterial: secret, commit: 'f'.repeat(40), severity: 'low' }),
     ];
     findings[2]!.suppression = { kind: 'baseline', justification: 'accepted' };
     const report = reportOf(findings, { repositoryUrl: 'https://github.com/octo/repo', commitSha: 'c'.repeat(40) });
@@ -47,7 +47,7 @@ describe('no reporter leaks a secret', () => {
     for (const [name, output] of Object.entries(outputs)) {
       expect(output.includes(secret), `${name} contains the secret`).toBe(false);
       expect(output.includes(shortSecret), `${name} contains the short secret`).toBe(false);
-      // Not even a piece of the value past the 4 characters redact() keeps.
+      // Not even a piece of the value past the 4 characters redactValue() keeps.
       for (let start = 4; start + 8 <= secret.length; start += 4) {
         expect(output.includes(secret.slice(start, start + 8)), `${name} contains part of the secret`).toBe(false);
       }

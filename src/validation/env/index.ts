@@ -9,7 +9,8 @@ import { Minimatch, minimatch } from 'minimatch';
 import type { EnvEntry } from '../../config/types.js';
 import type { RunContext } from '../../core/context.js';
 import { UserError } from '../../core/errors.js';
-import { redact, type Finding } from '../../core/finding.js';
+import type { Finding } from '../../core/finding.js';
+import { redactValue } from '../../core/redact.js';
 import { workspaceFile } from '../../core/workspace-path.js';
 import { isEnvFamily, isEnvTemplate, isGitIgnored, listRepoFiles, type RepoFiles } from '../files.js';
 import { driftFindings } from './drift.js';
@@ -139,7 +140,7 @@ function validateAgainstSchemas(run: EnvRun, file: string, parsed: ParsedEnv, sc
           ...(variable ? { column: variable.valueColumn, endLine: variable.endLine } : {}),
           message: problem.message,
           material: `${problem.key ?? ''}:${problem.message}`,
-          ...(variable ? { snippet: `${variable.key}=${redact(variable.value)}` } : {}),
+          ...(variable ? { snippet: `${variable.key}=${redactValue(variable.value, run.ctx.redactShown)}` } : {}),
         }),
       );
     }
