@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, proveConfigRules } from '../config/load.js';
 import { pullRequestConfig, workspaceFiles, type ConfigFrom } from '../config/trusted.js';
 import { nowFrom, type EventInfo, type Logger, type RunContext, type TrustedVaultSettings } from '../core/context.js';
 import { UserError } from '../core/errors.js';
@@ -43,6 +43,7 @@ export async function createContext(inputs: ContextInputs): Promise<RunContext> 
         log: inputs.log,
       })
     : { ...loadConfig(root, inputs.configPath), files: workspaceFiles(root) };
+  await proveConfigRules({ config, source });
   return {
     root,
     config,

@@ -5,6 +5,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Documen
 import { UserError } from '../core/errors.js';
 import { confine } from '../core/workspace-path.js';
 import configSchema from '../../schemas/keywarden.schema.json' with { type: 'json' };
+import { CustomRuleError, proveLinearTime } from '../scanning/custom-rules.js';
 import { normalizeConfig } from './normalize.js';
 import type { ConfigSource, LoadedConfig } from './types.js';
 
@@ -77,7 +78,24 @@ export function parseConfigText(text: string, display: string): LoadedConfig {
   try {
     return { config: normalizeConfig(raw as Record<string, unknown>), source };
   } catch (error) {
+    if (error instanceof CustomRuleError) throw customRuleError(error, source);
     if (error instanceof UserError) throw new UserError(error.message, { file: display, line: 1 });
+    throw error;
+  }
+}
+
+function customRuleError(error: CustomRuleError, source: ConfigSource): UserError {
+  const where = ['scan', 'rules', ...error.field];
+  const pos = source.locate(where);
+  return new UserError(`${describeKey(where)}: ${error.message}`, { file: source.file, line: pos.line, column: pos.column });
+}
+
+/** The check of `scan.rules` that needs redos-detector, loaded on demand: every regex linear-time, or a config error at its line. */
+export async function proveConfigRules(loaded: LoadedConfig): Promise<void> {
+  try {
+    await proveLinearTime(loaded.config.scan.rules);
+  } catch (error) {
+    if (error instanceof CustomRuleError) throw customRuleError(error, loaded.source);
     throw error;
   }
 }

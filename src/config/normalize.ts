@@ -1,3 +1,5 @@
+import { compileCustomRules, type CustomRuleSpec } from '../scanning/custom-rules.js';
+import { BUILT_IN_RULE_IDS } from '../scanning/rules/index.js';
 import type { Config, EnvPreset, GenerateFormat, VaultAuthMethod } from './types.js';
 import { parseDuration, parsePercent, parseSize } from './units.js';
 
@@ -28,6 +30,7 @@ export function normalizeConfig(raw: Raw): Config {
         expires: entry.expires,
         index,
       })),
+      rules: scan.rules ? compileCustomRules(scan.rules as CustomRuleSpec[], BUILT_IN_RULE_IDS) : [],
     },
     env: ((raw.env ?? []) as Raw[]).map((entry, index) => ({
       files: asList(entry.files),

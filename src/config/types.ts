@@ -1,3 +1,5 @@
+import type { SecretRule } from '../scanning/rule.js';
+
 /** The normalized configuration every check reads. Mirrors schemas/keywarden.schema.json. */
 
 export interface IgnoreEntry {
@@ -21,6 +23,8 @@ export interface ScanConfig {
   testPaths?: string[];
   /** Report weak, human-chosen values found in tests and docs (left out and counted by default). */
   reportWeakInTests: boolean;
+  /** `scan.rules`, compiled and checked against their samples (src/scanning/custom-rules.ts). */
+  rules: SecretRule[];
 }
 
 export type EnvPreset = 'status-panel' | 'leyzen-vault' | 'medic-agent';

@@ -73,7 +73,7 @@ interface CompiledRuleSet {
 
 const compiledSets = new WeakMap<SecretRule[], CompiledRuleSet>();
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 

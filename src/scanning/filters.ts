@@ -182,6 +182,9 @@ const HASH_CONTEXT = /(?:hash|sha\d*|md5|digest|checksum|integrity|commit|revisi
 const HASH_VALUE = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const INTEGRITY = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
 
+/** `(?<secret>…)`, `(?P<token>…)`: a regex's named group (a gitleaks or scan.rules pattern), not an assignment. */
+const REGEX_GROUP_BEFORE = /\(\?P?<[A-Za-z_][A-Za-z0-9_]*>$/;
+
 /** `DB_PASSWORD` as a value names a variable or setting; a password is not written in constant case. */
 const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
@@ -222,7 +225,7 @@ export function isFalsePositive(input: FilterInput): boolean {
   if (defaultCredential) return false;
   if (SOFT_PLACEHOLDERS.slice(0, 4).some((re) => re.test(secret))) return true;
   if (isRepeatedOrSequential(secret)) return true;
-  if (rule.category === 'generic-secret' && (isHashOrId(input) || CONSTANT_NAME.test(secret))) return true;
+  if (rule.category === 'generic-secret' && (isHashOrId(input) || CONSTANT_NAME.test(secret) || REGEX_GROUP_BEFORE.test(input.line.slice(0, input.secretOffset)))) return true;
   // In a template or doc a word-like or single-class value (`mypassword`, `12345678`) is a placeholder.
   if (kind !== 'code' && (SOFT_PLACEHOLDERS[4]!.test(secret) || /^[A-Za-z_-]+$/.test(secret))) return true;
   return false;

@@ -6,6 +6,7 @@ import { scanDiff, type DiffTarget } from './diff.js';
 import { ruleDescriptors } from './findings.js';
 import { GitError, isGitWorkTree, ZERO_SHA } from '../core/git.js';
 import { scanHistory, type HistoryTarget } from './history.js';
+import { withCustomRules } from './custom-rules.js';
 import { RULES } from './rules/index.js';
 import type { SecretRule } from './rule.js';
 import { formatBytes, ScanSession } from './session.js';
@@ -81,7 +82,9 @@ function planAuto(ctx: RunContext, options: ScanOptions): ScanPlan {
 }
 
 /** The scan check: lists or diffs, scans with the rule table, returns findings and every rule's descriptor. */
-export async function runScan(ctx: RunContext, options: ScanOptions, rules: SecretRule[] = RULES): Promise<CheckResult> {
+export async function runScan(ctx: RunContext, options: ScanOptions, builtIn: SecretRule[] = RULES): Promise<CheckResult> {
+  // The repository's own scan.rules, already compiled and proven when the config loaded.
+  const rules = withCustomRules(builtIn, ctx.config.scan.rules);
   const plan = planScan(ctx, options);
   const session = new ScanSession(ctx, rules);
   const started = Date.now();

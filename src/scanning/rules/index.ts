@@ -44,3 +44,6 @@ const SPECIFIC_RULES: SecretRule[] = [
 
 /** Every secret and default-credential rule, one file per provider family; specific rules before generic ones. */
 export const RULES: SecretRule[] = [...SPECIFIC_RULES, ...genericRules(SPECIFIC_RULES), ...defaultCredentialRules];
+
+/** Ids a repository's own `scan.rules` may not take. */
+export const BUILT_IN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
