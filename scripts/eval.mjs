@@ -6,7 +6,7 @@
 //
 //   node scripts/eval.mjs [--cache DIR] [--mirrors DIR]… [--engine dist|source] [--only real,suites,corpus]
 //                         [--repo owner/name]… [--todo [--todo-out DIR]] [--sample-size N] [--sample-above N]
-//                         [--seed TEXT] [--peer-timeout S]
+//                         [--seed TEXT] [--peer-timeout S] [--readme]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { compileSources, installPeers, keywardenCli, ROOT, runners, toolVersions
 import { evaluateCorpus } from './eval/corpus.mjs';
 import { InputError, loadRepos } from './eval/labels.mjs';
 import { evaluateRepos, totals } from './eval/real.mjs';
-import { render } from './eval/render.mjs';
+import { render, renderSummary } from './eval/render.mjs';
 import { findMirror, mirrorDirs } from './eval/sources.mjs';
 import { scoreGitleaks } from './eval/suites/gitleaks.mjs';
 import { scoreLeakyRepo } from './eval/suites/leaky-repo.mjs';
@@ -22,7 +22,7 @@ import { scoreSecretlint } from './eval/suites/secretlint.mjs';
 import { scoreTrufflehog } from './eval/suites/trufflehog.mjs';
 import { writeTodo } from './eval/todo.mjs';
 
-const USAGE = 'usage: npm run eval -- [--cache DIR] [--mirrors DIR]... [--engine dist|source] [--only real,suites,corpus] [--repo owner/name]... [--todo [--todo-out DIR]] [--sample-size N] [--sample-above N] [--seed TEXT] [--peer-timeout S]';
+const USAGE = 'usage: npm run eval -- [--cache DIR] [--mirrors DIR]... [--engine dist|source] [--only real,suites,corpus] [--repo owner/name]... [--todo [--todo-out DIR]] [--sample-size N] [--sample-above N] [--seed TEXT] [--peer-timeout S] [--readme]';
 const PARTS = ['real', 'suites', 'corpus'];
 const TOOLS = ['keywarden', 'gitleaks', 'secretlint'];
 
@@ -39,6 +39,7 @@ function options() {
       only: { type: 'string' },
       repo: { type: 'string', multiple: true },
       todo: { type: 'boolean', default: false },
+      readme: { type: 'boolean', default: false },
       'todo-out': { type: 'string' },
       'sample-size': { type: 'string', default: '100' },
       'sample-above': { type: 'string', default: '150' },
@@ -55,6 +56,7 @@ function options() {
   const only = values.only ? values.only.split(',').map((p) => p.trim()) : values.todo ? ['real'] : PARTS;
   const unknown = only.filter((p) => !PARTS.includes(p));
   if (unknown.length) throw new InputError(`--only takes ${PARTS.join(', ')}; got ${unknown.join(', ')}`);
+  if (values.readme && only.length !== PARTS.length) throw new InputError('--readme needs a full run (no --only)');
   const sampleSize = Number(values['sample-size']);
   const sampleAbove = Number(values['sample-above']);
   if (!Number.isInteger(sampleSize) || sampleSize < 1 || !Number.isInteger(sampleAbove) || sampleAbove < sampleSize) throw new InputError('--sample-size must be a positive whole number and --sample-above at least as large');
@@ -115,6 +117,21 @@ async function main() {
   writeFileSync(path.join(ROOT, 'eval/results.md'), `${markdown}\n`);
   writeFileSync(path.join(ROOT, 'eval/results.json'), `${JSON.stringify(out, null, 1)}\n`);
   process.stdout.write(`${markdown}\n`);
+  if (opts.readme) writeReadmeSummary(renderSummary(out));
+}
+
+const SUMMARY_START = '<!-- eval-summary:start (written by npm run eval -- --readme) -->';
+const SUMMARY_END = '<!-- eval-summary:end -->';
+
+/** Replaces the README's summary block with this run's figures. */
+function writeReadmeSummary(summary) {
+  const file = path.join(ROOT, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(SUMMARY_START);
+  const end = text.indexOf(SUMMARY_END);
+  if (start === -1 || end < start) throw new InputError(`README.md has no ${SUMMARY_START} … ${SUMMARY_END} block`);
+  writeFileSync(file, `${text.slice(0, start + SUMMARY_START.length)}\n\n${summary}\n\n${text.slice(end)}`);
+  log('README.md summary block updated');
 }
 
 main().catch((error) => {

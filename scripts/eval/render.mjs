@@ -128,3 +128,54 @@ export function render({ date, versions, tools, real, suites, corpus, sampling }
   }
   return lines.join('\n');
 }
+
+const short = (p) => (p.value === null || p.value === undefined ? '–' : `${pct(p.value)} [${Math.round(p.low * 100)}–${Math.round(p.high * 100)}]`);
+
+/** The README's summary block: the headline figures of a full run, tool by tool. */
+export function renderSummary({ date, tools, real, suites, corpus }) {
+  const names = { keywarden: 'keywarden', gitleaks: 'gitleaks 8.28', secretlint: 'secretlint 12' };
+  const head = [`| | ${tools.map((t) => names[t] ?? t).join(' | ')} |`, `|---|${tools.map(() => '---:').join('|')}|`];
+  const lines = [];
+  const scored = real.results.filter((r) => !r.missing);
+  const heldOut = scored.filter((r) => r.heldOut);
+  lines.push(
+    `**Real repositories** (${scored.length} pinned repositories, ${heldOut.length} of them a held-out set labelled before any rule change; one label per file and line, whichever tool reported it; 95% intervals in brackets; ${scored.reduce((n, r) => n + r.trueSites, 0)} true sites):`,
+    '',
+    ...head,
+    row('Precision, `warning` and above, held-out set', tools, (t) => short(real.heldOut[t].precisionWarning)),
+    row('Recall of all true sites found by any tool, held-out set', tools, (t) => short(real.heldOut[t].recallAll)),
+    row(`Precision, \`warning\` and above, all ${scored.length}`, tools, (t) => short(real.all[t].precisionWarning)),
+    row(`Precision, all levels, all ${scored.length}`, tools, (t) => short(real.all[t].precisionAll)),
+    row(`Recall, all ${scored.length}`, tools, (t) => short(real.all[t].recallAll)),
+    '',
+  );
+  const unlabelled = tools.filter((t) => real.all[t].unlabelled > 0).map((t) => `${t} ${real.all[t].unlabelled}`);
+  if (unlabelled.length) lines.push(`Sites reported but not yet labelled (left out of precision): ${unlabelled.join(', ')}.`, '');
+  const v = (suite, t) => suites[suite]?.tools?.[t];
+  const cell = (suite, fn) => (t) => (v(suite, t) && !v(suite, t).error ? fn(v(suite, t)) : '–');
+  const any = (suite, key) => Object.values(suites[suite]?.tools ?? {}).find((x) => x && x[key] !== undefined)?.[key] ?? '?';
+  lines.push(
+    "**The peers' own suites and leaky-repo:**",
+    '',
+    ...head,
+    row(`secretlint rule snapshots: positive cases fully found (${any('secretlint', 'cases')})`, tools, cell('secretlint', (x) => pct(x.rate))),
+    row(`TruffleHog pattern tests, ${suites.trufflehog?.focus ?? '?'} providers: positives found (${any('trufflehog', 'positives')})`, tools, cell('trufflehog', (x) => pct(x.rate))),
+    row(`TruffleHog pattern tests: negatives flagged (${any('trufflehog', 'negatives')})`, tools, cell('trufflehog', (x) => pct(x.flaggedRate))),
+    row(`gitleaks rule samples: literal \`tps\` found (${any('gitleaks', 'tps')})`, tools, cell('gitleaks', (x) => pct(x.tpsRate))),
+    row(`gitleaks rule samples: literal \`fps\` flagged (${any('gitleaks', 'fps')})`, tools, cell('gitleaks', (x) => pct(x.fpsRate))),
+    row(`leaky-repo: risk lines found (${suites.leakyRepo?.risk ?? '?'})`, tools, cell('leakyRepo', (x) => x.found)),
+    row('leaky-repo: false positives', tools, cell('leakyRepo', (x) => x.falsePositives)),
+    '',
+  );
+  lines.push(
+    `**This project's own generated corpus** (bench/corpus.mjs: ${corpus.planted} planted secrets and ${corpus.decoys} decoys; written by the same team as the rules, so keywarden's figures here are an upper bound):`,
+    '',
+    ...head,
+    row('Precision, own corpus', tools, (t) => (corpus.tools[t] ? pct(corpus.tools[t].precision) : '–')),
+    row('Recall, own corpus', tools, (t) => (corpus.tools[t] ? pct(corpus.tools[t].recall) : '–')),
+    row('Recall of default credentials, own corpus', tools, (t) => { const c = corpus.tools[t]?.perCategory['default-credential']; return c ? pct(c.found / c.total) : '–'; }),
+    '',
+    `Measured by \`npm run eval\` on ${date}.`,
+  );
+  return lines.join('\n');
+}

@@ -68,6 +68,7 @@ export function keywardenCli(cacheDir, engine, log) {
   const distFresh = existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(path.join(ROOT, 'src'));
   if (engine === 'dist' || (engine !== 'source' && distFresh)) {
     if (!existsSync(dist)) throw new Error('dist/cli/index.js is missing; run npm run build or use --engine source');
+    if (!distFresh) log('dist/cli/index.js is older than src/: the figures are those of the last build (npm run build, or --engine source)');
     return { bin: dist, label: 'dist/cli (built)' };
   }
   if (engine !== 'source') log(`dist is ${existsSync(dist) ? 'older than src/' : 'not built'}: using the sources`);
