@@ -4,6 +4,9 @@ import { sha256Hex } from '../core/finding.js';
  * What keywarden records in a KV v2 secret's custom_metadata, per key (several keys can share a path):
  *   keywarden.rotated-at.<key> = RFC 3339 time of the version that holds the rotated value
  *   keywarden.rotated-by.<key> = JSON {"reason","workflow","run","actor"} of the run that rotated it
+ *   keywarden.rotating.<key>   = the version a rotation is replacing, set before its data write and
+ *                                removed with the record after it: a run killed in between leaves it,
+ *                                and the next run repairs the record from the version that followed
  * Vault limits custom_metadata to 64 keys of at most 128 characters with values of at most 512.
  */
 
@@ -13,6 +16,7 @@ const MAX_METADATA_KEYS = 64;
 
 const ROTATED_AT = 'keywarden.rotated-at.';
 const ROTATED_BY = 'keywarden.rotated-by.';
+const ROTATING = 'keywarden.rotating.';
 
 /** Keys too long for the 128-character limit are recorded under a hash of their name. */
 function metadataKey(prefix: string, key: string): string {
@@ -26,6 +30,16 @@ export function rotatedAtKey(key: string): string {
 
 export function rotatedByKey(key: string): string {
   return metadataKey(ROTATED_BY, key);
+}
+
+export function rotatingKey(key: string): string {
+  return metadataKey(ROTATING, key);
+}
+
+/** The version an interrupted rotation of `key` was replacing, when its marker is still there. */
+export function pendingRotation(customMetadata: Record<string, string>, key: string): number | undefined {
+  const text = customMetadata[rotatingKey(key)];
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /** The recorded rotation time of `key`, or undefined when none (or an unreadable one) is recorded. */

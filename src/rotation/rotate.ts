@@ -4,12 +4,13 @@ import type { RunContext } from '../core/context.js';
 import { describeError, UserError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { CheckResult, RotationRecord } from '../core/result.js';
+import { VaultError } from '../vault/errors.js';
 import type { VaultClient } from '../vault/types.js';
-import { ageStatus, readSecretState } from './age.js';
+import { ageStatus, readSecretState, type InterruptedRotation } from './age.js';
 import type { RotationDeps } from './deps.js';
 import { charsetOf, generateSecret } from './generate.js';
 import { waitForPickup } from './health.js';
-import { recordedRotation, rotatedAtKey, rotatedByKey, rotatedByValue, rotationPatch, type RotationReason } from './metadata.js';
+import { recordedRotation, rotatedAtKey, rotatedByKey, rotatedByValue, rotatingKey, rotationPatch, type RotationReason } from './metadata.js';
 import { describeSecret, ROTATION_RULES, sectionFinding, secretFinding } from './rules.js';
 
 export type RotateSelection = { kind: 'due' } | { kind: 'all' } | { kind: 'names'; names: string[] };
@@ -68,7 +69,7 @@ interface Plan {
 }
 
 /** due and names: oldest first, at most max-per-run; all: every secret in config order. */
-async function plan(ctx: RunContext, client: VaultClient, selection: RotateSelection): Promise<Plan> {
+async function plan(ctx: RunContext, client: VaultClient, selection: RotateSelection, dryRun: boolean): Promise<Plan> {
   const secrets = ctx.config.rotation.secrets;
   if (selection.kind === 'all') return { rotate: [...secrets], deferred: [], findings: [] };
   const candidates = selection.kind === 'names' ? byNames(ctx, selection.names) : secrets;
@@ -77,6 +78,7 @@ async function plan(ctx: RunContext, client: VaultClient, selection: RotateSelec
   for (const secret of candidates) {
     try {
       const state = await readSecretState(client, secret, ctx.now);
+      if (state.kind === 'aged' && state.repair) await repairRecord(ctx, client, secret, state.repair, dryRun);
       if (state.kind !== 'aged') {
         // Named secrets are attempted anyway, so the report says why they cannot be rotated.
         if (selection.kind === 'names') aged.push({ secret, ageMs: Number.POSITIVE_INFINITY });
@@ -98,6 +100,17 @@ async function plan(ctx: RunContext, client: VaultClient, selection: RotateSelec
     detail: `${Number.isFinite(ageMs) ? `${formatDuration(ageMs)} old; ` : ''}left for a later run: max-per-run is ${limit}`,
   }));
   return { rotate: aged.slice(0, limit).map(({ secret }) => secret), deferred, findings };
+}
+
+/** Completes the record of a rotation whose run stopped after its data write (see metadata.ts). */
+async function repairRecord(ctx: RunContext, client: VaultClient, secret: RotationSecret, repair: InterruptedRotation, dryRun: boolean): Promise<void> {
+  const what = `${describeSecret(secret)}: an earlier rotation wrote version ${repair.version} (${repair.createdTime}) but stopped before recording it`;
+  if (dryRun) {
+    ctx.log.info(`dry run: ${what}; the record would be repaired`);
+    return;
+  }
+  await client.patchCustomMetadata(secret.mount, secret.path, { [rotatedAtKey(secret.key)]: repair.createdTime, [rotatingKey(secret.key)]: null });
+  ctx.log.warning(`${what}; its record is repaired`);
 }
 
 /** After a failed write: which value does Vault hold now? The report must say. */
@@ -165,6 +178,9 @@ async function rotateOne(ctx: RunContext, client: VaultClient, deps: RotationDep
     ctx.mask(value);
     oldValue = state.secret.data[secret.key];
 
+    step = 'marking the rotation as under way in custom_metadata';
+    await client.patchCustomMetadata(secret.mount, secret.path, { [rotatingKey(secret.key)]: String(oldVersion) });
+
     step = 'writing the new version';
     ctx.log.info(`rotating ${what}: writing version ${oldVersion + 1} (check-and-set ${oldVersion})`);
     const writeStartedAt = deps.clock();
@@ -182,7 +198,7 @@ async function rotateOne(ctx: RunContext, client: VaultClient, deps: RotationDep
     step = `recording the rotation in custom_metadata (version ${newVersion} holds the new value)`;
     const rotatedAt = back.createdTime || ctx.now.toISOString();
     const { patch, dropped } = metadataFor(ctx, secret, state.customMetadata, state.secret.createdTime, rotatedAt, reason);
-    await client.patchCustomMetadata(secret.mount, secret.path, patch);
+    await client.patchCustomMetadata(secret.mount, secret.path, { ...patch, [rotatingKey(secret.key)]: null });
     const notes = dropped.length ? `; custom_metadata is full (64 keys), not recorded: ${dropped.join(', ')}` : '';
     if (dropped.length) ctx.log.warning(`${what}: custom_metadata is full (64 keys), not recorded: ${dropped.join(', ')}`);
 
@@ -213,6 +229,11 @@ async function rotateOne(ctx: RunContext, client: VaultClient, deps: RotationDep
       const holds = await whatVaultHolds(client, secret, value, { value: oldValue, version: oldVersion });
       newVersion = holds.newVersion;
       detail += `; ${holds.text}`;
+      // Finding the new value is proof; finding the old one is not while the write may still land
+      // (the next run repairs the record if it does: see the marker in metadata.ts).
+      if (error instanceof VaultError && error.outcomeUnknown && newVersion === null && oldVersion !== null) {
+        detail += ` for now, but the write may still land as version ${oldVersion + 1}: check the secret's versions in Vault before rotating again`;
+      }
     } else if (newVersion !== null) {
       detail += `; version ${newVersion} was written with the new value (the old value is version ${oldVersion})`;
     } else {
@@ -244,7 +265,7 @@ export async function rotate(ctx: RunContext, options: RotateOptions, deps: Rota
     const finding = sectionFinding(ctx, ['rotation'], 'rotation-vault-error', `cannot rotate: ${describeError(error)}; nothing was rotated`, 'connect');
     return { findings: [finding], rules: ROTATION_RULES, rotated: [] };
   }
-  const { rotate: queue, deferred, findings } = await plan(ctx, client, selection);
+  const { rotate: queue, deferred, findings } = await plan(ctx, client, selection, dryRun);
   const rotated: RotationRecord[] = [];
   let stoppedBy: RotationSecret | undefined;
   for (const secret of queue) {

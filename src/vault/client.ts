@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { VaultError, vaultErrorText } from './errors.js';
-import type { Attempt, VaultRequest, VaultResponse, VaultTransport } from './http.js';
+import { isRetryableStatus, type Attempt, type VaultRequest, type VaultResponse, type VaultTransport } from './http.js';
 import type { KvMetadata, KvSecret, KvVersion, KvVersionInfo, VaultClient, WriteResult } from './types.js';
 
 /** VaultClient over Vault's HTTP API: KV v1/v2 (detected per mount), CAS writes that survive lost answers, ACL policies. */
@@ -39,8 +39,14 @@ function isCasMismatch(response: VaultResponse): boolean {
   return response.status === 400 && vaultErrorText(response.body).includes('check-and-set parameter did not match');
 }
 
-/** What a read-back found at the version a lost write would have created. */
-type ReadBack = { state: 'written' } | { state: 'unchanged' } | { state: 'other'; currentVersion: number };
+/** What a read-back found at the version a write with unknown outcome would have created. */
+type ReadBack =
+  | { state: 'written' }
+  | { state: 'unchanged' }
+  /** Version cas+1 holds other data. */
+  | { state: 'other'; currentVersion: number }
+  /** The secret moved past cas, but version cas+1 cannot be read (deleted or destroyed): whose it was is unknown. */
+  | { state: 'unreadable'; currentVersion: number };
 
 export class HttpVaultClient implements VaultClient {
   readonly address: string;
@@ -76,8 +82,9 @@ export class HttpVaultClient implements VaultClient {
     // Vault's own CLI treats 404 (no such endpoint, old servers) as KV v1.
     if (response.status === 404) return 1;
     if (response.status === 403) {
+      // Vault answers 403 for a mount that does not exist too, so a mistyped name cannot be told apart.
       throw new VaultError(
-        `cannot tell the KV version of mount "${mount}" at ${this.address}: permission denied; the token's policies grant nothing under "${mount}/"`,
+        `cannot tell the KV version of mount "${mount}" at ${this.address}: permission denied or no such mount; check the mount name, and that the token's policies grant something under "${mount}/"`,
         { status: 403, path: request.path },
       );
     }
@@ -94,12 +101,12 @@ export class HttpVaultClient implements VaultClient {
     }
   }
 
-  async readSecret(mount: string, path: string): Promise<KvSecret | null> {
+  async readSecret(mount: string, path: string, version?: number): Promise<KvSecret | null> {
     if ((await this.kvVersion(mount)) === 1) {
       const response = await this.#call({ method: 'GET', path: encodePath(mount, path) }, [200, 404]);
       return response.status === 404 ? null : { data: dataOf(response), version: null };
     }
-    return this.#readVersion(mount, path);
+    return this.#readVersion(mount, path, version);
   }
 
   /** KV v2 read of the latest or a given version; null when missing, deleted or destroyed (Vault answers 404). */
@@ -128,55 +135,69 @@ export class HttpVaultClient implements VaultClient {
     };
   }
 
+  /**
+   * A check-and-set write. An attempt whose outcome is unknown (a timeout or reset after sending,
+   * a 5xx) may still land later, so from then on only a definitive answer ends the write: a 2xx, or
+   * a read showing version cas+1 (ours, or someone else's, after which cas can never match again).
+   * A read showing no change proves nothing: the write is sent again with the same cas (which
+   * cannot land twice), and when the attempts run out the outcome stays unknown. Answers that
+   * Vault gives before doing anything (412, 429) and failed connections are retried as they are.
+   */
   async writeSecret(mount: string, path: string, data: Record<string, unknown>, cas: number): Promise<WriteResult> {
     await this.#requireV2(mount, 'writing a secret');
     const request: VaultRequest = { method: 'POST', path: encodePath(mount, 'data', path), body: { options: { cas }, data } };
     const where = `${encodePath(mount, path)} at ${this.address}`;
-    const policy = this.#transport.retryPolicy;
-    let attempts = 0;
-    let resent = false;
-    for (;;) {
-      attempts += 1;
+    const { maxAttempts } = this.#transport.retryPolicy;
+    let unknown: Attempt | undefined;
+    for (let attempts = 1; ; attempts += 1) {
       const attempt = await this.#transport.attempt(request);
-      const mayRetry = attempts < policy.maxAttempts;
-      if (attempt.kind === 'answer') {
-        const { status } = attempt.response;
-        if (status === 200) return { version: Number((dataOf(attempt.response) as VersionMeta).version ?? cas + 1), confirmedByReadBack: false };
-        // 429 is refused before any work is done, so sending again is safe.
-        if (status === 429) {
-          if (!mayRetry) throw this.#transport.failure(request, attempt, attempts);
-          await this.#transport.pause(attempts, attempt.retryAfterMs);
-          continue;
-        }
-        // Other 4xx are final, except a CAS mismatch on the re-send: the first send may have landed late.
-        if (status < 500 && !(resent && isCasMismatch(attempt.response))) throw this.#writeRefused(request, attempt.response, where);
-      } else if (!attempt.maybeSent) {
-        // Connecting failed: nothing reached Vault, so sending again is safe.
-        if (attempt.permanent || !mayRetry) throw this.#transport.failure(request, attempt, attempts);
-        await this.#transport.pause(attempts);
-        continue;
+      const answer = attempt.kind === 'answer' ? attempt.response : undefined;
+      if (answer?.status === 200) return { version: Number((dataOf(answer) as VersionMeta).version ?? cas + 1), confirmedByReadBack: false };
+      if (answer && isCasMismatch(answer) && unknown) {
+        // The re-send found a newer version: the earlier send may be it.
+        const found = await this.#readBack(mount, path, data, cas, where, unknown);
+        if (found.state === 'written') return { version: cas + 1, confirmedByReadBack: true };
+        if (found.state === 'other') throw this.#changedMeanwhile(request, where, cas, found.currentVersion);
+        throw this.#outcomeUnknown(request, where, cas, unknown, attempt, attempts);
       }
-      // The write may or may not have landed: find out before anything is sent again.
-      const found = await this.#readBack(mount, path, data, cas, where, attempt);
-      if (found.state === 'written') return { version: cas + 1, confirmedByReadBack: true };
-      if (found.state === 'unchanged') {
-        if (!resent) {
-          resent = true;
-          await this.#transport.pause(attempts, attempt.kind === 'answer' ? attempt.retryAfterMs : undefined);
-          continue;
-        }
-        throw new VaultError(`write to ${where} failed twice (${this.#describe(attempt)}); nothing was written, the current version is still ${cas}`, {
-          path: request.path,
-          currentVersion: cas,
-          status: attempt.kind === 'answer' ? attempt.response.status : undefined,
-        });
+      const final = attempt.kind === 'answer' ? !isRetryableStatus(attempt.response.status) : attempt.permanent;
+      if (final) {
+        if (unknown) throw this.#outcomeUnknown(request, where, cas, unknown, attempt, attempts);
+        throw answer ? this.#writeRefused(request, answer, where) : this.#transport.failure(request, attempt, attempts);
       }
-      throw new VaultError(
-        `write to ${where}: outcome unknown (${this.#describe(attempt)}): version ${cas + 1} does not hold the data written and ` +
-          `the current version is ${found.currentVersion}; check the secret in Vault before retrying`,
-        { path: request.path, outcomeUnknown: true, currentVersion: found.currentVersion },
-      );
+      // 412 and 429 are refused before any work; a failed connection sent nothing.
+      const maybeApplied = attempt.kind === 'answer' ? attempt.response.status >= 500 : attempt.maybeSent;
+      if (maybeApplied) {
+        unknown ??= attempt;
+        const found = await this.#readBack(mount, path, data, cas, where, attempt);
+        if (found.state === 'written') return { version: cas + 1, confirmedByReadBack: true };
+        if (found.state === 'other') throw this.#changedMeanwhile(request, where, cas, found.currentVersion);
+        // Past cas, re-sending cannot land; whether the unreadable version was this write stays unknown.
+        if (found.state === 'unreadable') throw this.#outcomeUnknown(request, where, cas, unknown, attempt, attempts);
+      }
+      if (attempts >= maxAttempts) {
+        if (unknown) throw this.#outcomeUnknown(request, where, cas, unknown, attempt, attempts);
+        throw this.#transport.failure(request, attempt, attempts);
+      }
+      await this.#transport.pause(attempts, attempt.kind === 'answer' ? attempt.retryAfterMs : undefined);
     }
+  }
+
+  #outcomeUnknown(request: VaultRequest, where: string, cas: number, first: Attempt, last: Attempt, attempts: number): VaultError {
+    const then = last === first ? '' : `; then ${this.#describe(last)}`;
+    return new VaultError(
+      `write to ${where}: outcome unknown after ${attempts} attempt${attempts === 1 ? '' : 's'} (${this.#describe(first)}${then}): ` +
+        `the write may still land as version ${cas + 1}; check the secret's versions in Vault before writing again`,
+      { path: request.path, outcomeUnknown: true, currentVersion: cas },
+    );
+  }
+
+  /** Version cas+1 exists and is not this write: with check-and-set, this write can never land now. */
+  #changedMeanwhile(request: VaultRequest, where: string, cas: number, currentVersion: number): VaultError {
+    return new VaultError(
+      `write to ${where} not written: the secret changed meanwhile (version ${cas + 1} holds other data, the current version is ${currentVersion}), so the check-and-set ${cas} can no longer match`,
+      { path: request.path, currentVersion },
+    );
   }
 
   #describe(attempt: Attempt): string {
@@ -199,7 +220,8 @@ export class HttpVaultClient implements VaultClient {
       const target = await this.#readVersion(mount, path, cas + 1);
       if (target && target.version === cas + 1 && isDeepStrictEqual(target.data, data)) return { state: 'written' };
       const current = (await this.readMetadata(mount, path))?.currentVersion ?? 0;
-      return !target && current === cas ? { state: 'unchanged' } : { state: 'other', currentVersion: current };
+      if (target) return { state: 'other', currentVersion: current };
+      return current === cas ? { state: 'unchanged' } : { state: 'unreadable', currentVersion: current };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new VaultError(`write to ${where}: outcome unknown (${this.#describe(cause)}) and reading it back failed: ${reason}`, {
@@ -209,7 +231,7 @@ export class HttpVaultClient implements VaultClient {
     }
   }
 
-  async patchCustomMetadata(mount: string, path: string, values: Record<string, string>): Promise<void> {
+  async patchCustomMetadata(mount: string, path: string, values: Record<string, string | null>): Promise<void> {
     await this.#requireV2(mount, 'updating custom_metadata');
     // A merge of the same keys is idempotent, so the safe-retry path applies.
     await this.#call({ method: 'PATCH', path: encodePath(mount, 'metadata', path), body: { custom_metadata: values }, mergePatch: true }, [200, 204]);

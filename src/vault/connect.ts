@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.js';
 import { workspaceFile } from '../core/workspace-path.js';
 import { authenticate } from './auth.js';
 import { HttpVaultClient } from './client.js';
-import { DEFAULT_RETRY, VaultTransport, type RetryPolicy, type TransportTimers } from './http.js';
+import { DEFAULT_MAX_RETRIES, DEFAULT_RETRY, VaultTransport, type RetryPolicy, type TransportTimers } from './http.js';
 import type { VaultClient } from './types.js';
 
 /** Where to find Vault and how to log in, from trusted inputs, config and environment. */
@@ -96,6 +96,14 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
+/** VAULT_MAX_RETRIES, read as Vault's client reads it (a whole number; 0 turns retries off). */
+function maxRetries(env: NodeJS.ProcessEnv): number {
+  const text = nonEmpty(env.VAULT_MAX_RETRIES);
+  if (text === undefined) return DEFAULT_MAX_RETRIES;
+  if (!/^\d{1,3}$/.test(text)) throw new UserError(`VAULT_MAX_RETRIES must be a whole number of retries (0 to 999), not "${text}"`);
+  return Number(text);
+}
+
 function readCa(file: string): string {
   let text: string;
   try {
@@ -115,7 +123,7 @@ export async function connectVault(ctx: RunContext, options: ConnectOptions = {}
     namespace: settings.namespace,
     ca: settings.caFile ? readCa(settings.caFile) : undefined,
     timeoutMs: settings.timeoutMs,
-    retry: { ...DEFAULT_RETRY, ...defined(options.retry) },
+    retry: { ...DEFAULT_RETRY, maxAttempts: maxRetries(ctx.env) + 1, ...defined(options.retry) },
     timers: options.timers,
   });
   transport.setToken(await authenticate(transport, ctx, settings.auth));

@@ -5,7 +5,7 @@ import { VaultError, vaultErrorText } from './errors.js';
 /** Talking HTTP to Vault: headers, per-request timeout, custom CA, and retries with backoff for safe requests. */
 
 export interface RetryPolicy {
-  /** Total attempts for one request, first included. */
+  /** Total attempts for one request, first included: VAULT_MAX_RETRIES + 1, as Vault's client counts. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -13,7 +13,10 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 30_000 };
+/** Vault's client default: MaxRetries 2, so three attempts (api/client.go, DefaultConfig). */
+export const DEFAULT_MAX_RETRIES = 2;
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: DEFAULT_MAX_RETRIES + 1, baseDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 30_000 };
 
 /** How the transport waits; tests pass a simulated clock's, so no test waits on the wall clock. */
 export interface TransportTimers {
@@ -86,8 +89,14 @@ function redirectTarget(from: URL, location: string | null): RedirectTarget {
   return { ok: true, url: to };
 }
 
-function isTransientStatus(status: number): boolean {
-  return status === 429 || status >= 500;
+/**
+ * The answers Vault's own client retries (api/client.go, DefaultRetryPolicy, at commit
+ * 003c000008d2f3814c7f78f2f00ba949b69691a0, on top of go-retryablehttp's policy): 412 (a
+ * performance standby that has not yet seen a token just created), 429, and every 5xx except 501
+ * (not implemented: asking again cannot help). One rule for reads and writes.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status === 412 || status === 429 || (status >= 500 && status !== 501);
 }
 
 function parseRetryAfter(value: string | null, now: number): number | undefined {
@@ -201,8 +210,8 @@ export class VaultTransport {
   }
 
   /**
-   * A request that is safe to repeat (reads, idempotent merges, logins): retried on network errors,
-   * 429 and 5xx up to the attempt limit, never on other 4xx. Returns any non-transient answer.
+   * A request that is safe to repeat (reads, idempotent merges, logins): retried on network errors
+   * and isRetryableStatus answers up to the attempt limit, never on other 4xx. Returns any other answer.
    */
   async request(request: VaultRequest): Promise<VaultResponse> {
     const { maxAttempts } = this.#options.retry;
@@ -211,7 +220,7 @@ export class VaultTransport {
     while (attempts < maxAttempts) {
       attempts += 1;
       last = await this.attempt(request);
-      if (last.kind === 'answer' && !isTransientStatus(last.response.status)) return last.response;
+      if (last.kind === 'answer' && !isRetryableStatus(last.response.status)) return last.response;
       if (last.kind === 'network' && last.permanent) break;
       if (attempts < maxAttempts) await this.pause(attempts, last.kind === 'answer' ? last.retryAfterMs : undefined);
     }

@@ -35,8 +35,8 @@ export interface VaultClient {
   readonly address: string;
   /** Detected per mount (sys/internal/ui/mounts), cached. */
   kvVersion(mount: string): Promise<KvVersion>;
-  /** null when the secret does not exist (404). */
-  readSecret(mount: string, path: string): Promise<KvSecret | null>;
+  /** null when the secret does not exist (404); KV v2 reads `version` when given, else the latest. */
+  readSecret(mount: string, path: string, version?: number): Promise<KvSecret | null>;
   /** KV v2 only; null when the secret does not exist. */
   readMetadata(mount: string, path: string): Promise<KvMetadata | null>;
   /**
@@ -45,8 +45,8 @@ export interface VaultClient {
    * the client reads back and reports success only if the new version holds `data`.
    */
   writeSecret(mount: string, path: string, data: Record<string, unknown>, cas: number): Promise<WriteResult>;
-  /** KV v2: merges (PATCH) keys into custom_metadata. */
-  patchCustomMetadata(mount: string, path: string, values: Record<string, string>): Promise<void>;
+  /** KV v2: merges (PATCH, RFC 7386) keys into custom_metadata; a null value removes the key. */
+  patchCustomMetadata(mount: string, path: string, values: Record<string, string | null>): Promise<void>;
   listPolicies(): Promise<string[]>;
   /** Raw policy text, or null when it does not exist. */
   readPolicy(name: string): Promise<string | null>;

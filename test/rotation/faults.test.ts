@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RotationRecord } from '../../src/core/result.js';
-import { runRotate } from '../../src/rotation/index.js';
+import { runRotate, runRotationCheck } from '../../src/rotation/index.js';
+import { rotatedAtKey, rotatingKey } from '../../src/rotation/metadata.js';
 import { startFakeVault, type FakeVault, type Fault } from '../support/fake-vault.js';
 import { DAY, randomToken, rotationContext, testClock, testDeps, vaultEnv } from './helpers.js';
 
@@ -113,11 +114,12 @@ describe('rotate under Vault faults: the write', () => {
     expect(later).toMatchObject({ version: 2, data: { VAULT_PASS: run.newValue, OTHER: 'kept' } });
   });
 
-  it('a write that keeps failing with 500: stops, and says Vault still holds the old value', async () => {
+  it('a write that keeps failing with 500: stops, outcome unknown, the old value only "for now"', async () => {
     const run = await rotateWith([{ kind: 'status', status: 500, times: 20, match: { method: 'POST', path: DATA } }]);
     expect(expectHonestReport(run)).toBe('old');
-    expect(run.record.detail).toContain('nothing was written, the current version is still 1');
-    expect(run.record.detail).toContain('Vault still holds the old value (version 1)');
+    expect(run.record.detail).toContain('outcome unknown after 3 attempts');
+    expect(run.record.detail).not.toContain('nothing was written');
+    expect(run.record.detail).toContain('Vault still holds the old value (version 1) for now, but the write may still land as version 2');
     expect(run.findings).toEqual([expect.stringMatching(/^rotation-failed: rotation of "vault-pass"/)]);
   });
 });
@@ -140,7 +142,8 @@ describe('rotate under Vault faults: after the write', () => {
   });
 
   it('recording custom_metadata failing: reports the new version', async () => {
-    const run = await rotateWith([{ kind: 'status', status: 500, times: 4, match: { method: 'PATCH', path: METADATA } }]);
+    // Armed at the write, so they hit the record after it (the marker before it goes through).
+    const run = await rotateWith([], [{ kind: 'status', status: 500, times: 4, match: { method: 'PATCH', path: METADATA } }]);
     expect(expectHonestReport(run)).toBe('new');
     expect(run.record).toMatchObject({ status: 'failed', newVersion: 2 });
     expect(run.record.detail).toContain('recording the rotation in custom_metadata (version 2 holds the new value) failed');
@@ -174,5 +177,58 @@ describe('rotate under Vault faults: before the write', () => {
     expect(result.rotated).toEqual([expect.objectContaining({ status: 'failed', oldVersion: null, newVersion: null })]);
     expect(result.rotated![0]!.detail).toMatch(/^reading the secret failed: .*503.*; nothing was written$/);
     expect(vault.readKvDirect('leyzen', PATH)!.version).toBe(1);
+  });
+});
+
+describe('a run stopped between the data write and its record', () => {
+  /** The state a kill leaves: version 2 holds the new value, the record still says it was rotated 1065 days ago, the marker is set. */
+  async function interrupted(): Promise<{ newValue: string }> {
+    vault = await startFakeVault({ mounts: { leyzen: { version: 2 } }, time: testClock });
+    vault.seedKv('leyzen', PATH, { VAULT_PASS: randomToken(), OTHER: 'kept' }, {
+      createdTime: new Date(Date.now() - 10 * DAY),
+      customMetadata: { [rotatedAtKey('VAULT_PASS')]: new Date(Date.now() - 1065 * DAY).toISOString() },
+    });
+    // Every attempt to record the rotation is lost, as if the runner died right after the write.
+    vault.injectFault({
+      kind: 'latency',
+      ms: 0,
+      match: { method: 'POST', path: DATA },
+      onFire: () => vault.injectFault({ kind: 'drop', times: 3, match: { method: 'PATCH', path: METADATA } }),
+    });
+    const { ctx, masked } = rotationContext(CONFIG, { env: vaultEnv(vault) });
+    const run = await runRotate(ctx, { selection: { kind: 'due' }, dryRun: false }, testDeps());
+    expect(run.rotated![0]).toMatchObject({ status: 'failed', newVersion: 2 });
+    const meta = vault.readKvDirect('leyzen', PATH)!.customMetadata!;
+    expect(meta[rotatingKey('VAULT_PASS')]).toBe('1');
+    expect(Date.parse(meta[rotatedAtKey('VAULT_PASS')]!)).toBeLessThan(Date.now() - 1000 * DAY);
+    return { newValue: masked.find((m) => m !== vault.rootToken)! };
+  }
+
+  it('is recognised: rotation-check judges the age from the version that landed, not from the stale record', async () => {
+    await interrupted();
+    const { ctx } = rotationContext(CONFIG, { env: vaultEnv(vault) });
+    const check = await runRotationCheck(ctx, testDeps());
+    expect(check.findings.map((f) => f.ruleId)).not.toContain('rotation-overdue');
+  });
+
+  it('is repaired by the next rotate, which does not rotate the secret again', async () => {
+    const run = await interrupted();
+    const created = vault.readKvDirect('leyzen', PATH)!.createdTime;
+    const { ctx, logs } = rotationContext(CONFIG, { env: vaultEnv(vault) });
+    const next = await runRotate(ctx, { selection: { kind: 'due' }, dryRun: false }, testDeps());
+    expect(next.rotated).toEqual([]);
+    const after = vault.readKvDirect('leyzen', PATH)!;
+    expect(after).toMatchObject({ version: 2, data: { VAULT_PASS: run.newValue } });
+    expect(after.customMetadata![rotatedAtKey('VAULT_PASS')]).toBe(created);
+    expect(after.customMetadata![rotatingKey('VAULT_PASS')]).toBeUndefined();
+    expect(logs.join('\n')).toContain('an earlier rotation wrote version 2');
+  });
+
+  it('a marker whose write never landed repairs nothing: the secret is still due', async () => {
+    vault = await startFakeVault({ mounts: { leyzen: { version: 2 } }, time: testClock });
+    vault.seedKv('leyzen', PATH, { VAULT_PASS: randomToken(), OTHER: 'kept' }, { createdTime: new Date(Date.now() - 100 * DAY), customMetadata: { [rotatingKey('VAULT_PASS')]: '1' } });
+    const { ctx } = rotationContext(CONFIG, { env: vaultEnv(vault) });
+    const check = await runRotationCheck(ctx, testDeps());
+    expect(check.findings.map((f) => f.ruleId)).toContain('rotation-overdue');
   });
 });

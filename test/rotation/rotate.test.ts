@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { runRotate, runRotationCheck, type RotateSelection } from '../../src/rotation/index.js';
-import { rotatedAtKey, rotatedByKey } from '../../src/rotation/metadata.js';
+import { rotatedAtKey, rotatedByKey, rotatingKey } from '../../src/rotation/metadata.js';
 import { startFakeVault, type FakeVault } from '../support/fake-vault.js';
 import { DAY, randomToken, rotationContext, startFakeAgent, testDeps, vaultEnv, type FakeAgentOptions, type LocalServer } from './helpers.js';
 
@@ -115,7 +115,9 @@ describe('rotate --due', () => {
     expect(meta[rotatedAtKey('SECRET_KEY')]).toBe(after.createdTime);
     expect(meta[rotatedAtKey('VAULT_PASS')]).toBe(new Date(Date.parse(meta[rotatedAtKey('VAULT_PASS')]!)).toISOString());
     expect(JSON.parse(meta[rotatedByKey('SECRET_KEY')]!)).toEqual({ reason: 'due', workflow: 'Rotate secrets', run: '4242', actor: 'octocat' });
-    expect(writes()).toEqual([`POST leyzen/data/${LEYZEN}`, `PATCH leyzen/metadata/${LEYZEN}`]);
+    // The marker before the data write, then the record (which removes the marker).
+    expect(writes()).toEqual([`PATCH leyzen/metadata/${LEYZEN}`, `POST leyzen/data/${LEYZEN}`, `PATCH leyzen/metadata/${LEYZEN}`]);
+    expect(meta[rotatingKey('SECRET_KEY')]).toBeUndefined();
     const write = vault.requests.find((r) => r.method === 'POST')!;
     expect((write.body as { options: { cas: number } }).options.cas).toBe(1);
   });
@@ -260,8 +262,10 @@ path "leyzen/metadata/${LEYZEN}" { capabilities = ["read", "patch"] }`,
 path "leyzen/metadata/${LEYZEN}" { capabilities = ["read"] }`);
     const denied = rotationContext(yaml, { env: vaultEnv(vault, vault.createToken(['no-patch'])) });
     const failed = await runRotate(denied.ctx, { selection: { kind: 'names', names: ['secret-key'] }, dryRun: false }, testDeps());
-    expect(failed.rotated).toEqual([expect.objectContaining({ status: 'failed', newVersion: 5 })]);
-    expect(failed.rotated![0]!.detail).toMatch(/recording the rotation in custom_metadata .* failed: .*permission denied/);
+    // Without patch the marker cannot be set, so nothing is written: no new version without its record.
+    expect(failed.rotated).toEqual([expect.objectContaining({ status: 'failed', newVersion: null })]);
+    expect(failed.rotated![0]!.detail).toMatch(/^marking the rotation as under way in custom_metadata failed: .*permission denied; Vault still holds the old value \(version 4\)$/);
+    expect(vault.readKvDirect('leyzen', LEYZEN)!.version).toBe(4);
   });
 });
 

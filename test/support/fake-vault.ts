@@ -65,7 +65,7 @@ export interface FaultMatch {
 
 export type FaultKind =
   | { kind: 'latency'; ms: number }
-  | { kind: 'status'; status: 500 | 503 | 429; retryAfter?: number }
+  | { kind: 'status'; status: 412 | 429 | 500 | 501 | 502 | 503; retryAfter?: number }
   /** Destroy the socket before answering; the request is not applied. */
   | { kind: 'drop' }
   /** Apply the request, then destroy the socket instead of answering. */
@@ -130,6 +130,13 @@ class HttpError extends Error {
   }
 }
 
+/** What Vault says with each injected status (412: a performance standby behind the token's index). */
+const FAULT_MESSAGES: Record<number, string> = {
+  412: 'required index state not present',
+  429: 'rate limit quota exceeded',
+  501: 'unsupported operation',
+  503: 'Vault is sealed',
+};
 const PERMISSION_DENIED = '1 error occurred:\n\t* permission denied\n\n';
 const INVALID_TOKEN = '2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n';
 const V2_INVALID_PATH =
@@ -367,7 +374,7 @@ export class FakeVault {
     } else if (fault?.kind === 'status') {
       reply = {
         status: fault.status,
-        body: { errors: [fault.status === 429 ? 'rate limit quota exceeded' : fault.status === 503 ? 'Vault is sealed' : 'internal error'] },
+        body: { errors: [FAULT_MESSAGES[fault.status] ?? 'internal error'] },
         headers: fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) },
       };
     } else {
@@ -550,11 +557,13 @@ export class FakeVault {
 
   private mountInfo(token: string, target: string): Reply {
     const mount = [...this.mounts.keys()].find((m) => target === m || target.startsWith(`${m}/`));
-    if (mount === undefined) throw notFound();
+    // Vault's vault/logical_system.go, pathInternalUIMountRead (commit e6922c5b5da501d3b037328ae16d3e5e481dceac):
+    // no matching mount is a 403 with the same preflight message, even for root, "so this path
+    // cannot be used to brute force a list of mounts".
+    const preflight = (path: string) => new HttpError(403, [`preflight capability check returned 403, please ensure client's policies grant access to path "${path}"`]);
+    if (mount === undefined) throw preflight(`${trimSlashes(target)}/`);
     const rules = this.rulesOf(token);
-    if (rules !== 'root' && !anyAccessUnder(rules, `${mount}/`)) {
-      throw new HttpError(403, [`preflight capability check returned 403, please ensure client's policies grant access to path "${mount}/"`]);
-    }
+    if (rules !== 'root' && !anyAccessUnder(rules, `${mount}/`)) throw preflight(`${mount}/`);
     const version = this.mounts.get(mount)!.version;
     const data = {
       accessor: `kv_${mount.replace(/\W/g, '')}`,

@@ -47,9 +47,17 @@ describe('KV version detection', () => {
     expect(vault.requests.filter((r) => r.path.startsWith('sys/internal/ui/mounts/'))).toHaveLength(2);
   });
 
-  it('treats 404 as KV v1 and 403 as a clear error', async () => {
+  it('a mistyped mount gets Vault’s 403, and the hint says it may not exist', async () => {
+    // Vault answers 403 for a mount that does not exist, even to root (vault/logical_system.go,
+    // pathInternalUIMountRead), so the test Vault does too and "no such mount" is part of the hint.
     const { client } = await setup({}, 'path "secret/data/*" { capabilities = ["read"] }');
-    expect(await client.kvVersion('unknown')).toBe(1);
+    const unknown = await failure(client.kvVersion('secrte'));
+    expect(unknown.status).toBe(403);
+    expect(unknown.message).toBe(
+      `cannot tell the KV version of mount "secrte" at ${vault.url}: permission denied or no such mount; check the mount name, and that the token's policies grant something under "secrte/"`,
+    );
+    const root = await connectVault(vaultContext({ env: { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken } }).ctx, { retry: FAST });
+    expect((await failure(root.kvVersion('secrte'))).status).toBe(403);
     const error = await failure(client.kvVersion('legacy'));
     expect(error.message).toContain('cannot tell the KV version of mount "legacy"');
     expect(error.permissionDenied).toBe(true);
@@ -161,22 +169,47 @@ describe('writes and metadata', () => {
 });
 
 describe('retries', () => {
-  it('retries reads on 503 and 429 (honouring Retry-After within bounds), then succeeds', async () => {
+  it('retries reads on 412, 429 (honouring Retry-After within bounds) and 5xx, then succeeds on the third attempt', async () => {
+    for (const [first, second] of [[412, 503], [429, 500], [502, 412]] as const) {
+      const { client } = await setup();
+      vault.seedKv('secret', 'x', { a: 'b' });
+      vault.injectFault({ match: { method: 'GET', path: 'secret/data/x' }, kind: 'status', status: first, retryAfter: first === 429 ? 3600 : undefined });
+      vault.injectFault({ match: { method: 'GET', path: 'secret/data/x' }, kind: 'status', status: second });
+      expect((await client.readSecret('secret', 'x'))?.data).toEqual({ a: 'b' });
+      expect(vault.requests.filter((r) => r.path === 'secret/data/x').map((r) => r.fault)).toEqual(['status', 'status', undefined]);
+      await vault.close();
+    }
+  });
+
+  it('never retries 501 (not implemented), like Vault’s client', async () => {
     const { client } = await setup();
-    vault.seedKv('secret', 'x', { a: 'b' });
-    vault.injectFault({ match: { method: 'GET', path: 'secret/data/x' }, kind: 'status', status: 503 });
-    vault.injectFault({ match: { method: 'GET', path: 'secret/data/x' }, kind: 'status', status: 429, retryAfter: 3600 });
-    vault.injectFault({ match: { method: 'GET', path: 'secret/data/x' }, kind: 'status', status: 500 });
-    expect((await client.readSecret('secret', 'x'))?.data).toEqual({ a: 'b' });
-    expect(vault.requests.filter((r) => r.path === 'secret/data/x').map((r) => r.fault)).toEqual(['status', 'status', 'status', undefined]);
+    vault.injectFault({ match: { path: 'secret/data/x' }, kind: 'status', status: 501, times: 5 });
+    const error = await failure(client.readSecret('secret', 'x'));
+    expect(error.status).toBe(501);
+    expect(vault.requests.filter((r) => r.path === 'secret/data/x')).toHaveLength(1);
+  });
+
+  it('follows VAULT_MAX_RETRIES: retries after the first attempt, 0 for none; refuses a value that is not a count', async () => {
+    for (const [retries, attempts] of [['0', 1], ['4', 5]] as const) {
+      vault = await startFakeVault();
+      const { ctx } = vaultContext({ env: { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, VAULT_MAX_RETRIES: retries } });
+      const client = await connectVault(ctx, { retry: FAST });
+      await client.kvVersion('secret');
+      vault.injectFault({ match: { path: 'secret/data/x' }, kind: 'status', status: 503, times: 10 });
+      await failure(client.readSecret('secret', 'x'));
+      expect(vault.requests.filter((r) => r.path === 'secret/data/x')).toHaveLength(attempts);
+      await vault.close();
+    }
+    const bad = vaultContext({ env: { VAULT_ADDR: 'http://127.0.0.1:9', VAULT_TOKEN: 't', VAULT_MAX_RETRIES: 'many' } });
+    await expect(connectVault(bad.ctx)).rejects.toThrow('VAULT_MAX_RETRIES must be a whole number of retries (0 to 999), not "many"');
   });
 
   it('gives up after the attempt limit and says how many attempts it made', async () => {
     const { client } = await setup();
     vault.injectFault({ match: { path: 'secret/data/x' }, kind: 'status', status: 503, times: 10 });
     const error = await failure(client.readSecret('secret', 'x'));
-    expect(error.message).toMatch(/answered 503 to GET secret\/data\/x: Vault is sealed \(after 4 attempts\)$/);
-    expect(vault.requests.filter((r) => r.path === 'secret/data/x')).toHaveLength(4);
+    expect(error.message).toMatch(/answered 503 to GET secret\/data\/x: Vault is sealed \(after 3 attempts\)$/);
+    expect(vault.requests.filter((r) => r.path === 'secret/data/x')).toHaveLength(3);
   });
 
   it('retries a dropped read', async () => {
@@ -245,20 +278,37 @@ describe('writes whose outcome is unknown', () => {
     expect(writes('secret/data/new')).toBe(2);
   });
 
-  it('stops after one re-send and says nothing was written', async () => {
+  it('after the attempts run out the outcome stays unknown: a read showing no change never means nothing was written', async () => {
     const { client } = await setup();
     const old = { token: value() };
     vault.seedKv('secret', 'app', old);
     vault.injectFault({ match: { method: 'POST', path: 'secret/data/app' }, kind: 'drop', times: 5 });
     const error = await failure(client.writeSecret('secret', 'app', { token: value() }, 1));
-    expect(error.message).toMatch(/^write to secret\/app at .* failed twice \(.*\); nothing was written, the current version is still 1$/);
-    expect(error.outcomeUnknown).toBe(false);
-    expect(error.currentVersion).toBe(1);
-    expect(writes('secret/data/app')).toBe(2);
+    expect(error.message).toMatch(/^write to secret\/app at .*: outcome unknown after 3 attempts \(.*\): the write may still land as version 2; check/);
+    expect(error.message).not.toContain('nothing was written');
+    expect(error.outcomeUnknown).toBe(true);
+    expect(writes('secret/data/app')).toBe(3);
     expect(vault.readKvDirect('secret', 'app')).toMatchObject({ version: 1, data: old });
   });
 
-  it('reports an unknown outcome with the current version when someone else wrote meanwhile', async () => {
+  it('a write held past the timeout, then 503 on each re-send: outcome unknown, and the held write may land later', async () => {
+    const clock = simulatedClock();
+    vault = await startFakeVault({ time: clock });
+    vault.seedKv('secret', 'app', { token: value() });
+    const { ctx } = vaultContext({ yaml: 'vault:\n  timeout: 5s\n', env: { VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken } });
+    const client = await connectVault(ctx, { retry: FAST, timers: clock });
+    const next = { token: value() };
+    vault.injectFault({ match: { method: 'POST', path: 'secret/data/app' }, kind: 'latency', ms: 6000 });
+    vault.injectFault({ match: { method: 'POST', path: 'secret/data/app' }, kind: 'status', status: 503, times: 5 });
+    const error = await failure(client.writeSecret('secret', 'app', next, 1));
+    expect(error.outcomeUnknown).toBe(true);
+    expect(error.message).toContain('no answer within 5000 ms');
+    expect(error.message).not.toContain('nothing was written');
+    await vault.releaseLate();
+    expect(vault.readKvDirect('secret', 'app')).toMatchObject({ version: 2, data: next });
+  });
+
+  it('says not written when someone else wrote version cas+1 meanwhile (check-and-set can no longer match)', async () => {
     const { client } = await setup();
     vault.seedKv('secret', 'app', { token: value() });
     const theirs = { token: value() };
@@ -268,9 +318,9 @@ describe('writes whose outcome is unknown', () => {
       onFire: () => vault.seedKv('secret', 'app', theirs),
     });
     const error = await failure(client.writeSecret('secret', 'app', { token: value() }, 1));
-    expect(error.outcomeUnknown).toBe(true);
+    expect(error.outcomeUnknown).toBe(false);
     expect(error.currentVersion).toBe(2);
-    expect(error.message).toContain('version 2 does not hold the data written and the current version is 2');
+    expect(error.message).toContain('not written: the secret changed meanwhile (version 2 holds other data, the current version is 2)');
     expect(writes('secret/data/app')).toBe(1);
     expect(vault.readKvDirect('secret', 'app')).toMatchObject({ version: 2, data: theirs });
   });

@@ -286,7 +286,7 @@ describe('transport', () => {
     const client = await connectVault(ctx, { retry: FAST });
     const error = await rejection(client.readSecret('secret', 'x'));
     expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toBe(`cannot reach Vault at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (after 4 attempts)`);
+    expect(error.message).toBe(`cannot reach Vault at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (after 3 attempts)`);
   });
 
   describe('custom CA over HTTPS', () => {
@@ -359,7 +359,7 @@ describe('secrecy', () => {
     const collect = async (promise: Promise<unknown>): Promise<void> => void messages.push((await rejection(promise)).message);
     await collect(client.readSecret('secret', 'forbidden'));
     await collect(client.writeSecret('secret', 'allowed', { v: written }, 1));
-    vault.injectFault({ match: { method: 'POST' }, kind: 'drop', times: 2 });
+    vault.injectFault({ match: { method: 'POST' }, kind: 'drop', times: 3 });
     await collect(client.writeSecret('secret', 'allowed', { v: written }, 2));
     await collect(client.patchCustomMetadata('secret', 'allowed', { k: written }));
     await collect(client.listPolicies());

@@ -180,6 +180,13 @@ describe('fake Vault: KV v1 and mount detection', () => {
     expect(denied.status).toBe(403);
     expect(denied.json.errors[0]).toContain('preflight capability check returned 403');
   });
+
+  it('answers 403, never 404, for a mount that does not exist, even to root (vault/logical_system.go, pathInternalUIMountRead)', async () => {
+    await start({ mounts: { secret: { version: 2 } } });
+    const missing = await call('GET', 'sys/internal/ui/mounts/secrte/app', { token: vault.rootToken });
+    expect(missing.status).toBe(403);
+    expect(missing.json.errors).toEqual(['preflight capability check returned 403, please ensure client\'s policies grant access to path "secrte/app/"']);
+  });
 });
 
 describe('fake Vault: ACL', () => {
