@@ -43,9 +43,6 @@ export const DEFAULT_TEST_PATHS = [
   '**/*IT.{java,kt}',
 ];
 
-/** Doc folders; files of doc kinds (Markdown, reST, AsciiDoc) are docs wherever they are. */
-const DOC_FOLDER = /(?:^|\/)(?:docs?|documentation|examples?|samples?)\//i;
-
 /** Terraform and HCL are code to the value reader, deployable config to the risk reader. */
 const DEPLOYABLE_CODE = /\.(?:tf|tfvars|hcl|nomad)$/i;
 
@@ -65,7 +62,8 @@ export function contextOptions(config: { testPaths?: string[]; reportWeakInTests
 export function placeOf(match: Match, file: string, isTest: ContextOptions['isTest']): Place {
   if (match.value.position === 'comment') return 'comment';
   if (isTest(file)) return 'test';
-  if (classifyFile(file) !== 'code' || DOC_FOLDER.test(file) || isDependencyPath(file)) return 'doc';
+  // Docs are prose and templates; a script or config under docs/ or examples/ is run as it is.
+  if (classifyFile(file) !== 'code' || isDependencyPath(file)) return 'doc';
   const syntax = syntaxOf(file);
   if (syntax === 'config' || syntax === 'shell' || DEPLOYABLE_CODE.test(file)) return 'deployable';
   return 'code';
@@ -86,6 +84,7 @@ function looksRandom(value: string): boolean {
 
 /** How sure the match is a real secret, before context. */
 function baseConfidence(match: Match): Confidence {
+  if (match.rule.confidence) return match.rule.confidence;
   switch (match.rule.category) {
     case 'provider-token':
     case 'private-key':

@@ -152,9 +152,11 @@ export function readsAssignment(rule: SecretRule): boolean {
  * Values as the language sees them: the one place every rule's match is judged a value or not.
  * A key name and any text after it is only a secret when that text is a literal, the whole literal.
  */
-function isValue(rule: SecretRule, secret: string, view: ValueView): boolean {
+function isValue(rule: SecretRule, secret: string, view: ValueView, next: string | undefined): boolean {
   if (isExpressionText(secret)) return false;
   if (!readsAssignment(rule)) return true;
+  // A word followed by `(` is a call (`getEnvVar('X')`), whatever the syntax around it.
+  if (next === '(') return false;
   return (view.position === 'comment' || isLiteral(view)) && !view.listItem;
 }
 
@@ -253,7 +255,7 @@ function runRule(c: CompiledRule, text: string, where: Region, file: string, syn
     const windowStart = Math.max(lineStart, start - WINDOW_LEAD);
     const line = text.slice(windowStart, Math.min(nl === -1 ? text.length : nl, end + WINDOW_LEAD));
     const value = viewValue(line, start - windowStart, Math.min(end, windowStart + line.length) - windowStart, syntax, file);
-    if (!isValue(rule, secret, value)) continue;
+    if (!isValue(rule, secret, value, text[end])) continue;
     if (rule.confirm && !rule.confirm({ secret, groups, line, file, value })) continue;
     out.push({ rule: c, secret, groups, start, end, value, ...(c.multiline ? headerOf(text, regionStart + begin, start) : {}) });
   }

@@ -152,7 +152,9 @@ const TEMPLATE_VALUES: RegExp[] = [
   /^<[^<>]*>$|^\[[^[\]]*\]$|<(?:your|insert|enter|replace|add|put|paste)[\w .-]*>/i,
   /^your[\w.-]*$/i,
   /x{4,}/i,
-  /\*{3,}|•{3,}|^\.{3,}$|…/,
+  /\*{3,}|•{3,}|#{3,}|^\.{3,}$|…/,
+  // Masks left by tools and people: `[Redacted]`, `REDACTED`, `<redacted>`, `__REDACTED__`.
+  /(?:^|[^a-z])redacted(?:[^a-z]|$)/i,
   /^(?:replace[\w-]*|todo|fixme|tbd|to[_-]?be[_-]?(?:set|filled|replaced)|redacted|none|null|nil|undefined|empty|true|false)$/i,
   /(?:^|[_-])(?:replace[_-]?me|replace[_-]?with|insert[_-]?here|fill[_-]?me[_-]?in)(?:[_-]|$)/i,
   // AWS documentation examples (AKIAIOSFODNN7EXAMPLE, …EXAMPLEKEY).
@@ -162,6 +164,8 @@ const TEMPLATE_VALUES: RegExp[] = [
 /** Variable and secret-store references: the value is looked up elsewhere. */
 const REFERENCES: RegExp[] = [
   /\$\{|\$\(|\{\{|\}\}|\{%|%\}/,
+  // SOPS-encrypted values: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`.
+  /^ENC\[/,
   /^\$[A-Za-z_][\w]*$/,
   /^%[A-Za-z_][\w]*%$/,
   /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|getenv\(|env\(|secrets\.|vars\.)/,
@@ -176,6 +180,12 @@ const SOFT_PLACEHOLDERS: RegExp[] = [
   /^(?:password|passwd|secret|token|api[_-]?key|key|value|string|foo|bar|baz|qux|abc|xyz)s?\d{0,3}$/i,
   /^(?:\d+|[a-z]+)$/i,
 ];
+
+/**
+ * Made-up values in a real format (`sk-ant-api03-abc123xyz-…`): runs no random generator writes by
+ * chance (a 6-character run in a 40-character base62 token: about 1 in 10^9).
+ */
+const FAKE_RUN = /abc123|123abc|xyz123|abcdef|123456|654321|qwerty|(.)\1{5}/i;
 
 /** Key names saying the value is a digest or an identifier, not a credential. */
 const HASH_CONTEXT = /(?:hash|sha\d*|md5|digest|checksum|integrity|commit|revision|\brev\b|etag|uuid|fingerprint|_id\b|[a-z]Id\b|\bid\b)["']?\s*[:=]/i;
@@ -220,10 +230,11 @@ export function isFalsePositive(input: FilterInput): boolean {
   if (defaultCredential && kind !== 'code') return true;
   if (TEMPLATE_VALUES.some((re) => re.test(secret))) return true;
   if (REFERENCES.some((re) => re.test(secret))) return true;
-  if (isKubernetesReference(input)) return true;
+  if (isKubernetesReference(input) || isEncrypted(input)) return true;
   if (rule.category !== 'private-key' && isPublicMaterial(input)) return true;
   if (defaultCredential) return false;
   if (SOFT_PLACEHOLDERS.slice(0, 4).some((re) => re.test(secret))) return true;
+  if ((rule.category === 'provider-token' || rule.category === 'generic-secret') && FAKE_RUN.test(secret)) return true;
   if (isRepeatedOrSequential(secret)) return true;
   if (rule.category === 'generic-secret' && (isHashOrId(input) || CONSTANT_NAME.test(secret) || REGEX_GROUP_BEFORE.test(input.line.slice(0, input.secretOffset)))) return true;
   // In a template or doc a word-like or single-class value (`mypassword`, `12345678`) is a placeholder.
@@ -238,6 +249,13 @@ function isHashOrId({ secret, line, secretOffset }: FilterInput): boolean {
   // Pinned actions and image digests: uses: org/action@<sha>, image@sha256:<hex>.
   if (/(?:@|sha\d+:|md5:)$/i.test(before)) return true;
   return HASH_CONTEXT.test(before.slice(-60));
+}
+
+/** Inside a SOPS `ENC[…]` value: encrypted, whatever its parts look like. */
+function isEncrypted({ line, secretOffset }: FilterInput): boolean {
+  const before = line.slice(0, secretOffset);
+  const open = before.lastIndexOf('ENC[');
+  return open !== -1 && !before.slice(open).includes(']');
 }
 
 function isKubernetesReference({ line, previousLines }: FilterInput): boolean {

@@ -48,23 +48,42 @@ export function ruleDescriptors(rules: SecretRule[]): RuleDescriptor[] {
   return [...fromRules, ...fromFiles, FILE_TOO_LARGE, FILE_UNREADABLE, ...INLINE_ALLOW_RULES];
 }
 
+/** Which of two matches on one value is kept: a specific rule over a generic one, then the narrower rule. */
+function specificity(m: Match): number[] {
+  const longestKeyword = Math.max(0, ...m.rule.keywords.map((k) => k.length));
+  return [m.rule.category === 'generic-secret' ? 0 : 1, longestKeyword];
+}
+
+function moreSpecific(a: Match, b: Match): boolean {
+  const [x, y] = [specificity(a), specificity(b)];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! > y[i]!;
+  return false;
+}
+
 /**
- * A provider-specific match and a generic one on the same value are one secret: keep the
- * specific rule's finding (as gitleaks does), and a default credential over a generic secret.
+ * One secret, one finding: matches of several rules on overlapping text of one line are one secret.
+ * The most specific is kept (a provider or default-credential rule over a generic one, as gitleaks
+ * does; between two specific ones, the one with the narrower keyword); ties keep the rule listed first.
  */
 export function dropOverlaps(matches: Match[]): Match[] {
-  const specificByLine = new Map<number, Match[]>();
+  const byLine = new Map<number, Match[]>();
   for (const m of matches) {
-    if (m.rule.category === 'generic-secret') continue;
-    const list = specificByLine.get(m.line) ?? [];
+    const list = byLine.get(m.line) ?? [];
     list.push(m);
-    specificByLine.set(m.line, list);
+    byLine.set(m.line, list);
   }
-  return matches.filter(
-    (m) =>
-      m.rule.category !== 'generic-secret' ||
-      !specificByLine.get(m.line)?.some((s) => s.column < m.endColumn && m.column < s.endColumn),
-  );
+  const dropped = new Set<Match>();
+  for (const list of byLine.values()) {
+    if (list.length < 2) continue;
+    list.forEach((a, i) => {
+      list.forEach((b, j) => {
+        if (i === j || dropped.has(a) || dropped.has(b)) return;
+        const overlap = a.column < b.endColumn && b.column < a.endColumn;
+        if (overlap && (moreSpecific(a, b) || (i < j && !moreSpecific(b, a)))) dropped.add(b);
+      });
+    });
+  }
+  return dropped.size === 0 ? matches : matches.filter((m) => !dropped.has(m));
 }
 
 /** The variable or key a value is assigned to, when the line says (`API_KEY=…`, `"token": "…"`). */

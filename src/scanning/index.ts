@@ -103,11 +103,12 @@ export async function runScan(ctx: RunContext, options: ScanOptions, builtIn: Se
   const { coverage } = session;
   const rate = seconds > 0 ? ` (${formatBytes(coverage.scannedChars / seconds)}/s)` : '';
   const skipped = skippedByReason(coverage).map(({ reason, count }) => `${SKIP_REASON_TEXT[reason]}: ${count}`);
+  const findings = session.keyFilesMerged();
   ctx.log.info(
     `scan: ${what}: ${coverage.scannedFiles} files, ${formatBytes(coverage.scannedChars)} scanned, ` +
-      `${skippedTotal(coverage)} not scanned${skipped.length > 0 ? ` (${skipped.join(', ')})` : ''}, ${session.findings.length} findings in ${seconds.toFixed(2)} s${rate}`,
+      `${skippedTotal(coverage)} not scanned${skipped.length > 0 ? ` (${skipped.join(', ')})` : ''}, ${findings.length} findings in ${seconds.toFixed(2)} s${rate}`,
   );
-  return { findings: session.findings, rules: ruleDescriptors(rules), coverage };
+  return { findings, rules: ruleDescriptors(rules), coverage };
 }
 
 async function runPlan(plan: ScanPlan, session: ScanSession): Promise<string> {

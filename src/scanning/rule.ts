@@ -1,4 +1,4 @@
-import type { Severity } from '../core/finding.js';
+import type { Confidence, Severity } from '../core/finding.js';
 import type { ValueView } from './values.js';
 
 /** What kind of secret a rule finds; reports and the benchmark group by it. */
@@ -46,6 +46,11 @@ export interface SecretRule {
    * wherever it is written. Defaults: `assignment` for generic secrets and default credentials.
    */
   shape?: 'assignment' | 'structure';
+  /**
+   * How sure a match is real, when the category's default (docs/scanning.md) does not fit: a JWT's
+   * structure says nothing about whether it is a live credential or a fixture.
+   */
+  confidence?: Confidence;
   /** Minimum Shannon entropy (bits per character) of the secret group. */
   minEntropy?: number;
   /** Checksum or structure validation; `false` drops the match (not a real token). */

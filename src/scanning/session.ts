@@ -7,6 +7,8 @@ import { dropOverlaps, FILE_TOO_LARGE, FILE_UNREADABLE, findingsFor } from './fi
 import type { SecretRule } from './rule.js';
 import { contextOptions, type ContextOptions } from './confidence.js';
 
+const KEY_FILE_RULE = 'committed-private-key-file';
+
 /** State shared by every mode while one scan runs: rules, limits, findings and counters. */
 export class ScanSession {
   readonly findings: Finding[] = [];
@@ -42,6 +44,16 @@ export class ScanSession {
     });
     this.findings.push(...found);
     return found;
+  }
+
+  /**
+   * One finding per committed key: a key file whose key block a content rule reported is that one
+   * finding (line-precise), not also a `committed-private-key-file` finding.
+   */
+  keyFilesMerged(): Finding[] {
+    const keyRules = new Set(this.rules.filter((r) => r.category === 'private-key').map((r) => r.id));
+    const keyed = new Set(this.findings.filter((f) => keyRules.has(f.ruleId)).map((f) => `${f.file}\u0000${f.commit ?? ''}`));
+    return this.findings.filter((f) => f.ruleId !== KEY_FILE_RULE || !keyed.has(`${f.file}\u0000${f.commit ?? ''}`));
   }
 
   /** Counts a file whose content is not scanned. */

@@ -68,6 +68,8 @@ const DASH_COMMENTS = /\.(?:sql|lua|hs|elm|ada)$/i;
 interface OpenExpression {
   close: string;
   depth: number;
+  /** Where its opener (`${`, `{{`, …) starts. */
+  at: number;
   string?: string;
   stringStart?: number;
 }
@@ -106,13 +108,13 @@ export function viewValue(line: string, start: number, end: number, syntax: Synt
       }
       // Interpolation inside a double-quoted or template string: `"${x}"`, `` `${x}` ``, `"{{ x }}"`.
       if (quote !== "'" && (at('${') || at('#{') || (syntax !== 'code' && at('$(')))) {
-        expressions.push({ close: at('$(') ? ')' : '}', depth: 0, string: quote, stringStart });
+        expressions.push({ close: at('$(') ? ')' : '}', depth: 0, at: i, string: quote, stringStart });
         quote = '';
         i += 2;
         continue;
       }
       if (at('{{')) {
-        expressions.push({ close: '}}', depth: 0, string: quote, stringStart });
+        expressions.push({ close: '}}', depth: 0, at: i, string: quote, stringStart });
         quote = '';
         i += 2;
         continue;
@@ -137,7 +139,7 @@ export function viewValue(line: string, start: number, end: number, syntax: Synt
     }
     if (at('{{') || at('{%') || at('<%') || at('${') || ((syntax === 'shell' || syntax === 'config') && at('$('))) {
       const close = at('{{') ? '}}' : at('{%') ? '%}' : at('<%') ? '%>' : at('$(') ? ')' : '}';
-      expressions.push({ close, depth: 0 });
+      expressions.push({ close, depth: 0, at: i });
       i += 2;
       continue;
     }
@@ -168,7 +170,12 @@ export function viewValue(line: string, start: number, end: number, syntax: Synt
     if (syntax === 'code' && start !== stringStart) return { position: 'embedded', listItem };
     return { position: 'string', listItem };
   }
-  if (expressions.length > 0) return { position: 'expression', listItem: false };
+  const open = expressions.at(-1);
+  if (open) {
+    // The fallback of `${VAR:-value}`, `${VAR-value}`, Spring's `${VAR:value}` is a literal written here.
+    const fallback = open.close === '}' && /^\$\{[A-Za-z_][\w.]*(?::?[-=]|:)$/.test(line.slice(open.at, start));
+    return { position: fallback ? 'scalar' : 'expression', listItem: false };
+  }
   if (syntax === 'markup') return { position: isMarkupText(line, start) ? 'text' : 'code', listItem: false };
   if (syntax === 'code') return { position: 'code', listItem: false };
   return { position: 'scalar', listItem: false };

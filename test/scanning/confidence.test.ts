@@ -14,6 +14,7 @@ const ADMIN = 'ad' + 'min';
 const ADMIN123 = ADMIN + '123';
 const FOOBARED = 'foo' + 'bared';
 const NOGOOD = 'no' + 'good';
+const SUMMER = 'Sum' + 'mer2024!';
 const strong = (): string => `${mixed(BASE62, 7)}-${mixed(BASE62, 6)}!`;
 
 function scan(file: string, text: string, options: { testPaths?: string[]; reportWeakInTests?: boolean } = {}) {
@@ -106,8 +107,10 @@ describe('comments and docs lower the level', () => {
   });
 
   it('a random password in docs is low confidence; a weak one is left out', () => {
-    expect(scan('docs/setup/config.yml', `password: ${strong()}`).findings).toEqual([{ rule: 'generic-password', level: 'note', confidence: 'low' }]);
-    expect(scan('docs/setup/config.yml', `password: ${ADMIN123}`).leftOut).toEqual(['weak-value-in-doc']);
+    expect(scan('docs/setup.md', `    password: ${strong()}`).findings).toEqual([{ rule: 'generic-password', level: 'note', confidence: 'low' }]);
+    expect(scan('docs/setup.md', `    password: ${SUMMER}`).leftOut).toEqual(['weak-value-in-doc']);
+    // A script or config under docs/ is run as it is: a deployable default.
+    expect(scan('docs/replication/setup.sh', `export MINIO_ROOT_PASSWORD="${ADMIN123}"`).findings).toEqual([{ rule: 'default-credential-env-assignment', level: 'error', confidence: 'low' }]);
   });
 
   it('a random password in deployable config is medium confidence and an error', () => {
@@ -128,7 +131,7 @@ describe('through a tree scan and the JSON report', () => {
     try {
       repo.commit('init', {
         'test/login.test.js': `login({ password: '${ADMIN123}' });\n`,
-        'docs/setup/app.yml': `password: ${ADMIN}\n`,
+        'docs/setup.md': `    password: ${SUMMER}\n`,
         'docker-compose.yml': `services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: ${ADMIN}\n`,
       });
       const run = async (yaml: string) => runScan(scanContext(repo.dir, { yaml }).ctx, { mode: 'tree' });
@@ -140,7 +143,7 @@ describe('through a tree scan and the JSON report', () => {
 
       const all = await run('scan:\n  report-weak-in-tests: true\n');
       expect(all.coverage!.leftOut).toEqual({});
-      expect(all.findings.map((f) => `${f.file} ${f.level}`).sort()).toEqual(['docker-compose.yml error', 'docs/setup/app.yml note', 'test/login.test.js note']);
+      expect(all.findings.map((f) => `${f.file} ${f.level}`).sort()).toEqual(['docker-compose.yml error', 'docs/setup.md note', 'test/login.test.js note']);
 
       const custom = await run('scan:\n  test-paths: ["qa/**"]\n');
       expect(custom.coverage!.leftOut).toEqual({ 'weak-value-in-doc': 1 });

@@ -1,5 +1,5 @@
 import type { RuleMatch, SecretRule } from '../rule.js';
-import { assignmentOf, NON_SECRET_KEY } from './context.js';
+import { assignmentOf, isMetadataKey } from './context.js';
 import { ASSIGN, BASE62, mixed, sample } from './support.js';
 
 /**
@@ -48,7 +48,7 @@ const isTemplate = (file: string): boolean => TEMPLATE_NAME.test(file.slice(file
 const isDefaultIn = (value: string, file: string): boolean => DEFAULT_PASSWORDS.has(value) && !isTemplate(file);
 
 function credentialKey(key: string): boolean {
-  return CREDENTIAL_KEY.test(key) && !NON_SECRET_KEY.test(key);
+  return CREDENTIAL_KEY.test(key) && !isMetadataKey(key);
 }
 
 /** A default value assigned to a credential key (the engine keeps only literals, and no locale strings). */

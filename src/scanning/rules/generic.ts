@@ -1,5 +1,5 @@
 import type { RuleMatch, SecretRule } from '../rule.js';
-import { assignmentOf, isPlaceholder, isReference, NON_SECRET_KEY } from './context.js';
+import { assignmentOf, isPlaceholder, isReference, isMetadataKey } from './context.js';
 import { DEFAULT_PASSWORDS } from './default-credentials.js';
 import { BASE62, BASE64, HEX, badChecksumToken, mixed, random, sample } from './support.js';
 
@@ -15,7 +15,11 @@ function notASecretValue(value: string): boolean {
     /^[a-z0-9_.-]+(?:\/[a-z0-9_.*+-]+)+\/?$/.test(value) || // a lower-case API or file path (`auth/token/create`)
     /0123456789|123456789|abcdefgh/i.test(value) || // a sequence: test data
     /^[A-Za-z_][A-Za-z0-9_]*\(|^[A-Za-z_]+(?:\.[A-Za-z_]+)+$/.test(value) || // a call or a dotted identifier
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) // a UUID (ids, not secrets)
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) || // a UUID (ids, not secrets)
+    /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/.test(value) || // a version (`0.31.0`, `v1.2.3-rc1`)
+    /^0x[0-9a-fA-F]{40}$/.test(value) || // an Ethereum address: public
+    // A kebab-case resource name: the Secret or key it names (`db-password`, `elasticsearch-master-credentials`).
+    (/^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/.test(value) && /passw|secret|token|credential|key|auth|tls|cert/.test(value))
   );
 }
 
@@ -30,7 +34,7 @@ function secretAssignment(keyPattern: RegExp, claimed: (match: RuleMatch) => boo
     if (/^[-?+=]/.test(match.secret) && match.line.includes('${')) return false;
     const assignment = assignmentOf(match.line, match.secret);
     if (!assignment || assignment.comparison) return false;
-    if (!keyPattern.test(assignment.key) || NON_SECRET_KEY.test(assignment.key)) return false;
+    if (!keyPattern.test(assignment.key) || isMetadataKey(assignment.key)) return false;
     if (assignment.call && !isSetter(assignment.key)) return false;
     // Mixed character classes: real generated secrets and passwords mix them; words and identifiers do not.
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(match.secret)).length;

@@ -45,6 +45,8 @@ export const jwtRules: SecretRule[] = [
     description: 'A signed JWT assigned to a token, secret or auth name, or sent as a Bearer credential.',
     severity: 'high',
     category: 'provider-token',
+    // It decodes, but whether it is live or a fixture, nothing in it says.
+    confidence: 'medium',
     keywords: ['eyj'],
     pattern: tokenPattern(JWT, 'A-Za-z0-9_-'),
     confirm: (match) => isSignedJwt(match.secret) && inCredentialContext(match),
@@ -66,6 +68,7 @@ export const jwtRules: SecretRule[] = [
     description: 'A signed JWT outside an obvious credential context (fixtures, docs, captured responses). Medium: it may be expired or a sample.',
     severity: 'medium',
     category: 'provider-token',
+    confidence: 'medium',
     keywords: ['eyj'],
     pattern: tokenPattern(JWT, 'A-Za-z0-9_-'),
     confirm: (match) => isSignedJwt(match.secret) && !inCredentialContext(match),
