@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { UserError } from '../core/errors.js';
+import { safeName } from '../core/redact.js';
 import { confine } from '../core/workspace-path.js';
 import configSchema from '../../schemas/keywarden.schema.json' with { type: 'json' };
 import { CustomRuleError, proveLinearTime } from '../scanning/custom-rules.js';
@@ -169,7 +170,8 @@ function errorPath(error: ErrorObject): (string | number)[] {
 
 function describeKey(keyPath: (string | number)[]): string {
   if (keyPath.length === 0) return 'config';
-  return keyPath.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  // A key is the user's text: one that could be a pasted token is not echoed.
+  return keyPath.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${safeName(p, '(a key not shown)')}`)).join('');
 }
 
 function describeAjvError(error: ErrorObject): string {

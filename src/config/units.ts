@@ -1,4 +1,11 @@
 import { UserError } from '../core/errors.js';
+import { safeName } from '../core/redact.js';
+
+/** A config value in an error: shown when short and shaped like a unit (`90x`), never when it could be a pasted token. */
+const quoted = (text: string): string => {
+  const value = text.trim();
+  return value.length <= 12 && /^[\w.%-]*$/.test(value) && safeName(value, '') !== '' ? `"${value}"` : '(value not shown)';
+};
 
 const DURATION_UNITS: Record<string, number> = {
   ms: 1,
@@ -12,7 +19,7 @@ const DURATION_UNITS: Record<string, number> = {
 /** `90d`, `12h`, `30m`, `2w`, `45s`, `500ms` → milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+)(ms|s|m|h|d|w)$/.exec(text.trim());
-  if (!match) throw new UserError(`invalid duration "${text}" (expected a number and one of ms, s, m, h, d, w, such as 90d)`);
+  if (!match) throw new UserError(`invalid duration ${quoted(text)} (expected a number and one of ms, s, m, h, d, w, such as 90d)`);
   return Number(match[1]) * DURATION_UNITS[match[2]!]!;
 }
 
@@ -49,13 +56,13 @@ export function parseSize(value: string | number): number {
   if (typeof value === 'number') return value;
   const match = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(value.trim());
   const unit = SIZE_UNITS[(match?.[2] || 'B').toUpperCase()];
-  if (!match || unit === undefined) throw new UserError(`invalid size "${value}" (expected bytes or a size such as 10MiB)`);
+  if (!match || unit === undefined) throw new UserError(`invalid size ${quoted(String(value))} (expected bytes or a size such as 10MiB)`);
   return Math.round(Number(match[1]) * unit);
 }
 
 /** `80%` → 0.8 */
 export function parsePercent(text: string): number {
   const match = /^(\d{1,3})%$/.exec(text.trim());
-  if (!match) throw new UserError(`invalid percentage "${text}" (expected such as 80%)`);
+  if (!match) throw new UserError(`invalid percentage ${quoted(text)} (expected such as 80%)`);
   return Number(match[1]) / 100;
 }

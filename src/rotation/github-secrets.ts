@@ -1,5 +1,6 @@
 import type { RunContext } from '../core/context.js';
 import type { Finding } from '../core/finding.js';
+import { redactText } from '../core/redact.js';
 import { formatDuration } from '../config/units.js';
 import { ageStatus } from './age.js';
 import type { FetchLike } from './health.js';
@@ -39,7 +40,7 @@ async function listSecrets(baseUrl: string, route: string, token: string, fetchF
       });
     } catch (error) {
       const err = error as Error & { cause?: Error & { code?: string } };
-      return { ok: false, problem: `cannot reach ${baseUrl}: ${err.cause?.code ?? err.cause?.message ?? err.message}` };
+      return { ok: false, problem: redactText(`cannot reach ${baseUrl}: ${err.cause?.code ?? err.cause?.message ?? err.message}`) };
     }
     const text = await response.text();
     if (!response.ok) return { ok: false, status: response.status, problem: `GET ${route} answered ${response.status}` };

@@ -4,6 +4,8 @@
  * the agent's last token change and last_refresh_ok is null when the agent does not use Vault.
  */
 
+import { redactText } from '../core/redact.js';
+
 export type FetchLike = (url: string, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<Response>;
 
 export type HealthReading =
@@ -32,7 +34,8 @@ export async function readHealth(url: string, fetchFn: FetchLike, timeoutMs = HE
     response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'application/json' } });
   } catch (error) {
     const err = error as Error & { cause?: Error & { code?: string } };
-    const reason = err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
+    // The HTTP library's text may quote the URL, credentials included: it goes through the redaction guard.
+    const reason = err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : redactText(err.cause?.code ?? err.cause?.message ?? err.message);
     return { ok: false, problem: `cannot reach ${where}: ${reason}` };
   }
   let body: unknown;

@@ -164,11 +164,18 @@ function originsOf(value: string): string[] {
   return text.split(/[\s,]+/).filter(Boolean);
 }
 
+/** An origin for a message: scheme and host without credentials, or only "*" when it does not parse. */
+function describeOrigin(origin: string): string {
+  const url = parseUrl(origin);
+  if (url && url.hostname !== '') return describeUrl(url);
+  return origin === '*' ? '*' : 'a pattern with "*"';
+}
+
 export function corsProblems(value: string, production: boolean): { rule: 'wildcard' | 'insecure'; message: string }[] {
   const problems: { rule: 'wildcard' | 'insecure'; message: string }[] = [];
   for (const origin of originsOf(value)) {
     if (origin.includes('*')) {
-      problems.push({ rule: 'wildcard', message: `allows a wildcard origin (${origin}): list the origins explicitly` });
+      problems.push({ rule: 'wildcard', message: `allows a wildcard origin (${describeOrigin(origin)}): list the origins explicitly` });
       continue;
     }
     const url = parseUrl(origin);

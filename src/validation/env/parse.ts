@@ -14,6 +14,8 @@
  * still recoverable, as entries too, so that security checks still see what a reader would load.
  */
 
+import { safeName } from '../../core/redact.js';
+
 export type QuoteStyle = 'none' | 'single' | 'double';
 
 export interface EnvVariable {
@@ -113,8 +115,10 @@ export function parseEnv(text: string): ParsedEnv {
       continue;
     }
     const cleanKey = key;
+    // A key is echoed only when shaped like a name: a line of an unquoted multi-line value (a key body) is no name.
+    const shownKey = safeName(cleanKey, `the key on line ${lineNo}`);
     if (separator === ':') {
-      problem('env-key-colon-syntax', lineNo, keyColumn, `${cleanKey} uses "KEY: value": dotenv accepts it, docker compose does not; write ${cleanKey}=value`, cleanKey);
+      problem('env-key-colon-syntax', lineNo, keyColumn, `${shownKey} uses "KEY: value": dotenv accepts it, docker compose does not; write ${shownKey}=value`, cleanKey);
       const colon = afterKey.indexOf(':');
       afterKey = afterKey.slice(colon + 1);
       valueStart += colon + 1;
@@ -123,16 +127,17 @@ export function parseEnv(text: string): ParsedEnv {
       valueStart += 1;
     }
     if (spaced || (separator === '=' && /^\s/.test(afterKey) && afterKey.trim() !== '')) {
-      problem('env-space-around-equals', lineNo, keyColumn, `${cleanKey} has spaces around "=": readers disagree on whether they belong to the key or value`, cleanKey);
+      problem('env-space-around-equals', lineNo, keyColumn, `${shownKey} has spaces around "=": readers disagree on whether they belong to the key or value`, cleanKey);
     }
     const lead = afterKey.length - afterKey.trimStart().length;
     afterKey = afterKey.slice(lead);
     valueStart += lead;
 
     if (!VALID_KEY.test(cleanKey)) {
-      problem('env-invalid-key', lineNo, keyColumn, `key "${cleanKey}" is not a portable variable name ([A-Za-z_][A-Za-z0-9_]*)`, cleanKey);
+      const why = shownKey === cleanKey ? `key "${cleanKey}" is not a portable variable name` : `the text before "=" on line ${lineNo} is not a variable name (a line of an unquoted multi-line value? quote the value)`;
+      problem('env-invalid-key', lineNo, keyColumn, `${why} ([A-Za-z_][A-Za-z0-9_]*)`, cleanKey);
     } else if (/[a-z]/.test(cleanKey)) {
-      problem('env-lowercase-key', lineNo, keyColumn, `key ${cleanKey} has lowercase letters: environment variable names are conventionally upper case`, cleanKey);
+      problem('env-lowercase-key', lineNo, keyColumn, `key ${shownKey} has lowercase letters: environment variable names are conventionally upper case`, cleanKey);
     }
 
     const valueColumn = valueStart + 1;
@@ -142,7 +147,7 @@ export function parseEnv(text: string): ParsedEnv {
     if (quoteChar === "'") {
       const close = afterKey.indexOf("'", 1);
       if (close === -1) {
-        problem('env-unterminated-quote', lineNo, valueColumn, `${cleanKey} has an unterminated single quote`, cleanKey);
+        problem('env-unterminated-quote', lineNo, valueColumn, `${shownKey} has an unterminated single quote`, cleanKey);
         variables.push(variable({ ...base, value: afterKey.slice(1), endLine: lineNo, quote: 'none' }));
         continue;
       }
@@ -154,7 +159,7 @@ export function parseEnv(text: string): ParsedEnv {
     if (quoteChar === '"') {
       const read = readDoubleQuoted(lines, index - 1, valueStart + 1);
       if (!read) {
-        problem('env-unterminated-quote', lineNo, valueColumn, `${cleanKey} has an unterminated double quote: the rest of the file would be read into its value`, cleanKey);
+        problem('env-unterminated-quote', lineNo, valueColumn, `${shownKey} has an unterminated double quote: the rest of the file would be read into its value`, cleanKey);
         variables.push(variable({ ...base, value: afterKey.slice(1), endLine: lineNo, quote: 'none' }));
         continue;
       }
@@ -172,7 +177,7 @@ export function parseEnv(text: string): ParsedEnv {
         'env-unquoted-hash',
         lineNo,
         valueColumn + hash,
-        `${cleanKey} has an unquoted "#": dotenv cuts the value there, docker compose keeps it; quote the value`,
+        `${shownKey} has an unquoted "#": dotenv cuts the value there, docker compose keeps it; quote the value`,
         cleanKey,
       );
     }
@@ -225,7 +230,7 @@ function checkTrailing(
 ): void {
   const text = trailing.trim();
   if (text === '' || (text.startsWith('#') && /^\s/.test(trailing))) return;
-  problem('env-trailing-text', line, column, `${key} has text after its closing quote: readers disagree on what it means`, key);
+  problem('env-trailing-text', line, column, `${safeName(key, `the key on line ${line}`)} has text after its closing quote: readers disagree on what it means`, key);
 }
 
 function reportDuplicates(
@@ -236,7 +241,7 @@ function reportDuplicates(
   for (const v of variables) {
     const earlier = first.get(v.key);
     if (earlier) {
-      problem('env-duplicate-key', v.line, v.column, `${v.key} is set again (first on line ${earlier.line}): the last one wins, the earlier is dead`, v.key);
+      problem('env-duplicate-key', v.line, v.column, `${safeName(v.key, `the key on line ${v.line}`)} is set again (first on line ${earlier.line}): the last one wins, the earlier is dead`, v.key);
     } else {
       first.set(v.key, v);
     }

@@ -2,6 +2,7 @@
  * Validates an env file, as an object of strings, against a draft-07 JSON Schema extended with
  * keywarden's formats and `x-…` keywords. One Ajv instance; each schema is compiled once.
  */
+import { safeName } from '../../core/redact.js';
 import { Ajv, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
 import { matchesPolicyPath } from '../vault-policy/paths.js';
 import {
@@ -270,10 +271,12 @@ function keyOfPath(instancePath: string): string | undefined {
 
 function toProblem(error: ErrorObject): SchemaProblem {
   const key = keyOfPath(error.instancePath);
+  // Keys come from the checked file: one shaped like a value (a key-body line read as a key) is never echoed.
+  const named = key === undefined ? undefined : safeName(key, 'a key');
   const params = error.params as Record<string, unknown>;
   if (error.keyword.startsWith('x-')) {
     const target = (params.key as string | undefined) ?? key;
-    const message = key && !params.key ? `${key} ${error.message ?? 'is invalid'}` : (error.message ?? 'is invalid');
+    const message = key && !params.key ? `${named} ${error.message ?? 'is invalid'}` : (error.message ?? 'is invalid');
     return { ruleId: params.rule as EnvRuleId, ...(target ? { key: target } : {}), ...(params.missing ? { missing: true } : {}), message };
   }
   if (error.keyword === 'required') {
@@ -282,17 +285,17 @@ function toProblem(error: ErrorObject): SchemaProblem {
   }
   if (error.keyword === 'format') {
     const known = FORMAT_RULES[String(params.format)];
-    if (known) return { ruleId: known.rule, ...(key ? { key } : {}), message: `${key ?? 'value'} ${known.message}` };
+    if (known) return { ruleId: known.rule, ...(key ? { key } : {}), message: `${named ?? 'value'} ${known.message}` };
   }
   if (error.keyword === 'minLength' && params.limit === 1 && key) {
-    return { ruleId: 'env-required-key', key, message: `${key} is empty; it must be set` };
+    return { ruleId: 'env-required-key', key, message: `${named} is empty; it must be set` };
   }
   if (error.keyword === 'additionalProperties') {
     const extra = String(params.additionalProperty);
-    return { ruleId: 'env-schema-violation', key: extra, message: `${extra} is not allowed by the schema` };
+    return { ruleId: 'env-schema-violation', key: extra, message: `${safeName(extra, 'a key')} is not allowed by the schema` };
   }
   const allowed = Array.isArray(params.allowedValues) ? `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : '';
-  return { ruleId: 'env-schema-violation', ...(key ? { key } : {}), message: `${key ?? 'the file'} ${error.message ?? 'is invalid'}${allowed}` };
+  return { ruleId: 'env-schema-violation', ...(key ? { key } : {}), message: `${named ?? 'the file'} ${error.message ?? 'is invalid'}${allowed}` };
 }
 
 /** Runs a compiled schema on the effective key/value pairs of one file. */

@@ -1,4 +1,5 @@
 import hcl from 'js-hcl-parser';
+import { redactText, safeName } from '../../core/redact.js';
 import { locatePathBlocks, locateTopLevelKey, type Position } from './locate.js';
 
 /** One `path` block, normalized. */
@@ -97,7 +98,7 @@ function parseHcl(text: string): { value: Record<string, unknown> } | { problem:
   try {
     output = hcl.parse(text);
   } catch (error) {
-    return { problem: { message: `cannot parse policy: ${(error as Error).message}`, line: 1, column: 1 } };
+    return { problem: { message: `cannot parse policy: ${hclMessage((error as Error).message)}`, line: 1, column: 1 } };
   }
   if (output.trimStart().startsWith('{')) {
     try {
@@ -108,9 +109,23 @@ function parseHcl(text: string): { value: Record<string, unknown> } | { problem:
   }
   const where = /At (\d+):(\d+):\s*(.*)$/s.exec(output);
   if (where) {
-    return { problem: { message: `HCL syntax error: ${where[3]!.trim()}`, line: Number(where[1]), column: Number(where[2]) } };
+    return { problem: { message: `HCL syntax error: ${hclMessage(where[3]!)}`, line: Number(where[1]), column: Number(where[2]) } };
   }
-  return { problem: { message: `HCL syntax error: ${output.replace(/^unable to parse JSON:\s*/, '').trim()}`, line: 1, column: 1 } };
+  return { problem: { message: `HCL syntax error: ${hclMessage(output.replace(/^unable to parse JSON:\s*/, ''))}`, line: 1, column: 1 } };
+}
+
+/**
+ * The parser's message without the text it quotes (`key 'ghp_…' expected …`, `Unknown token: 1:16 IDENT …`):
+ * the offending text may be a pasted token, and the line and column already say where it is.
+ */
+function hclMessage(message: string): string {
+  const text = message
+    .trim()
+    .replace(/\bkey ('(?:[^'\\]|\\.)*')/g, (_m, quoted: string) => (safeName(quoted.slice(1, -1), '') ? `key ${quoted}` : 'a key'))
+    .replace(/'(?:[^'\\]|\\.)*'/g, (quoted) => (safeName(quoted.slice(1, -1), '') ? quoted : "'…'"))
+    .replace(/(Unknown token: \d+:\d+ [A-Z]+) .*$/s, '$1')
+    .replace(/\b(IDENT|STRING|NUMBER|FLOAT|HEREDOC|BOOL) (?!\()\S+/g, '$1');
+  return redactText(text);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

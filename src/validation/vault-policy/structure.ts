@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { safeName } from '../../core/redact.js';
 import policySchema from '../../../schemas/vault-policy.schema.json' with { type: 'json' };
 import { locateTopLevelKey, type Position } from './locate.js';
 import type { ParsedPolicy } from './parse.js';
@@ -12,11 +13,18 @@ const validatePolicy = ajv.compile(policySchema);
 
 const CAPABILITIES: string[] = policySchema.definitions.capability.enum;
 
+/** A key or value from the policy, quoted, when shaped like a name; anything that could be a pasted value is not echoed. */
+function quoteName(text: string): string {
+  const named = safeName(text, '');
+  return named ? `"${named}"` : '(not shown: it looks like a value)';
+}
+
 function describeCapability(value: unknown): string {
   if (value === 'write') return '"write" is not a capability (it is a legacy `policy` value): list create, read, update, delete, list instead, or use policy = "write"';
   if (value === '*') return '"*" is not a capability and Vault rejects the policy: list only the capabilities the path needs';
   if (value === 'root') return '"root" is not a capability a policy can grant';
-  return `${JSON.stringify(value)} is not a capability; valid: ${CAPABILITIES.join(', ')}`;
+  const named = typeof value === 'string' ? safeName(value, '') : '';
+  return `${named ? `"${named}"` : 'a value that'} is not a capability; valid: ${CAPABILITIES.join(', ')}`;
 }
 
 /** The offending value: ajv only attaches `data` in verbose mode, so walk the instance path. */
@@ -34,12 +42,12 @@ function describe(error: ErrorObject, key: string | undefined, inBlock: boolean,
     case 'additionalProperties': {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
       return !inBlock
-        ? `unknown top-level key "${extra}": a policy holds only "name" and "path" blocks (Vault rejects the policy)`
-        : `unknown key "${extra}" (Vault rejects the policy)`;
+        ? `unknown top-level key ${quoteName(extra)}: a policy holds only "name" and "path" blocks (Vault rejects the policy)`
+        : `unknown key ${quoteName(extra)} (Vault rejects the policy)`;
     }
     case 'enum':
       if (error.instancePath.includes('/capabilities/')) return describeCapability(value);
-      if (key === 'policy') return `invalid policy ${JSON.stringify(value)}: use deny, read, write or sudo`;
+      if (key === 'policy') return `invalid policy ${typeof value === 'string' ? quoteName(value) : 'value'}: use deny, read, write or sudo`;
       return `${where}must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     case 'type':
       return `${where}must be ${error.params.type === 'array' ? 'a list' : `a ${String(error.params.type)}`}`;
