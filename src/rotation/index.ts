@@ -14,14 +14,14 @@ export { ROTATION_RULES } from './rules.js';
  * On untrusted events (a pull request) the rotation list, the verify URLs and the GitHub-secrets
  * settings are the pull request's own config: it would choose what the workflow's Vault
  * overwrites, which URLs the runner fetches, and, by comparing found values with Vault's, get an
- * oracle for guesses. So nothing here acts there: rotate refuses and rotation-check makes no call.
- * (Once the config can be read from the pull request's base commit, rotation-check may run from it.)
+ * oracle for guesses. So nothing here acts there: rotate refuses, and rotation-check runs only from
+ * a config read from the pull request's base commit (the maintainers' list), never fetching a verify URL.
  */
 
 /** Age of configured Vault secrets, their agents' health, and GitHub Actions secrets. */
 export async function runRotationCheck(ctx: RunContext, deps: Partial<RotationDeps> = {}): Promise<CheckResult> {
-  if (ctx.configUntrusted) {
-    ctx.log.warning(`rotation-check made no network call: on ${ctx.event?.name ?? 'pull request'} events the rotation list is the pull request's own`);
+  if (ctx.configUntrusted && ctx.trustedFiles?.origin.kind !== 'base') {
+    ctx.log.warning(`rotation-check made no network call: on ${ctx.event?.name ?? 'pull request'} events it runs only from the config of the base commit, and this one is not`);
     return { findings: [], rules: ROTATION_RULES };
   }
   return rotationCheck(ctx, withDefaults(deps));

@@ -35,10 +35,10 @@ function prConfig(verifyUrl: string): string {
 `;
 }
 
-async function onPullRequest(command: string, dir: string, vaultUrl: string, token: string) {
+async function onPullRequest(command: string, dir: string, vaultUrl: string, token: string, base = '0'.repeat(40)) {
   const work = tempDir('kw-runner-');
   const event = path.join(work, 'event.json');
-  writeFileSync(event, JSON.stringify({ pull_request: { number: 3, base: { sha: '0'.repeat(40) }, head: { sha: '1'.repeat(40) } } }));
+  writeFileSync(event, JSON.stringify({ pull_request: { number: 3, base: { sha: base }, head: { sha: '1'.repeat(40) } } }));
   writeFileSync(path.join(work, 'output.txt'), '');
   return runActionAsync({
     cwd: dir,
@@ -85,6 +85,24 @@ describe('the built action on a pull_request event never acts on Vault', () => {
     expect(ran.stdout).toContain('rotation-check made no network call');
     expect(vault.requests).toHaveLength(0);
     expect(agent.requests).toHaveLength(0);
+  });
+});
+
+describe('rotation-check on a pull_request event with the config from the base commit', () => {
+  it('checks the base commit’s secrets in Vault, not the pull request’s, and still fetches no verify URL', async () => {
+    vault = await startFakeVault();
+    vault.seedKv('secret', 'prod/db', { password: 'x' }, { customMetadata: { [rotatedAtKey('password')]: new Date(Date.now() - 30 * DAY).toISOString() } });
+    const agent = await startJsonServer(() => ({ status: 200, body: { status: 'ok', token_age_seconds: 1, last_refresh_ok: true } }));
+    servers.push(agent);
+    const repo = new GitRepo('kw-pr-base-');
+    const base = repo.commit('base', { '.keywarden.yml': prConfig(agent.url) });
+    repo.commit('pr', { '.keywarden.yml': prConfig(agent.url).replace('path: prod/db', 'path: prod/other') });
+    const ran = await onPullRequest('rotation-check', repo.dir, vault.url, vault.rootToken, base);
+    expect(ran.stdout).toContain('rotation-overdue');
+    expect(vault.requests.some((r) => r.path === 'secret/data/prod/db')).toBe(true);
+    expect(vault.requests.some((r) => r.path.includes('prod/other'))).toBe(false);
+    expect(agent.requests).toHaveLength(0);
+    repo.remove();
   });
 });
 
