@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, proveConfigRules } from '../config/load.js';
+import { checkDisabledRules } from './rule-ids.js';
 import { pullRequestConfig, workspaceFiles, type ConfigFrom } from '../config/trusted.js';
 import { nowFrom, type EventInfo, type Logger, type RunContext, type TrustedVaultSettings } from '../core/context.js';
 import { UserError } from '../core/errors.js';
@@ -44,6 +45,7 @@ export async function createContext(inputs: ContextInputs): Promise<RunContext> 
       })
     : { ...loadConfig(root, inputs.configPath), files: workspaceFiles(root) };
   await proveConfigRules({ config, source });
+  checkDisabledRules(config, source);
   return {
     root,
     config,

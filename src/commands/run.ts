@@ -28,7 +28,8 @@ export interface CommandOptions {
 /** Runs the checks a command stands for, then applies suppressions; findings come back most severe first. */
 export async function runCommand(command: CheckCommand, ctx: RunContext, options: CommandOptions): Promise<CheckResult> {
   const result = mergeResults(await runChecks(command, ctx, options));
-  result.findings = dropRestatements(result.findings);
+  const disabled = new Set(ctx.config.scan.disable);
+  result.findings = dropRestatements(result.findings).filter((f) => !disabled.has(f.ruleId));
   const pending = command === 'baseline' ? [] : pendingChangeFindings(ctx.trustedFiles);
   const baselineFile = command === 'baseline' ? undefined : (options.baseline ?? configBaseline(ctx));
   const findings = applySuppressions([...result.findings, ...pending], {

@@ -7,7 +7,7 @@ import { safeName } from '../core/redact.js';
 import { confine } from '../core/workspace-path.js';
 import configSchema from '../../schemas/keywarden.schema.json' with { type: 'json' };
 import { CustomRuleError, proveLinearTime } from '../scanning/custom-rules.js';
-import { normalizeConfig } from './normalize.js';
+import { ignoreValuePattern, normalizeConfig } from './normalize.js';
 import type { ConfigSource, LoadedConfig } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['.keywarden.yml', '.keywarden.yaml'] as const;
@@ -76,6 +76,7 @@ export function parseConfigText(text: string, display: string): LoadedConfig {
     });
   }
   const source: ConfigSource = { file: display, locate };
+  checkIgnoreValues(raw as Record<string, any>, source); // eslint-disable-line @typescript-eslint/no-explicit-any -- schema-valid
   try {
     return { config: normalizeConfig(raw as Record<string, unknown>), source };
   } catch (error) {
@@ -118,6 +119,20 @@ function toPlain(doc: Document, lineCounter: LineCounter, display: string): unkn
     const pos = at === undefined ? { line: 1, col: 1 } : lineCounter.linePos(at);
     throw new UserError('invalid YAML: an alias (*name) refers to an anchor (&name) not set before it', { file: display, line: pos.line, column: pos.col });
   }
+}
+
+/** A `scan.ignore` value that is not a regular expression is an error at its line (never echoing it: it may be a secret). */
+function checkIgnoreValues(raw: Record<string, any>, source: ConfigSource): void { // eslint-disable-line @typescript-eslint/no-explicit-any -- schema-valid
+  const entries: { value?: string }[] = raw.scan?.ignore ?? [];
+  entries.forEach((entry, index) => {
+    if (entry.value === undefined) return;
+    try {
+      ignoreValuePattern(entry.value);
+    } catch {
+      const pos = source.locate(['scan', 'ignore', index, 'value']);
+      throw new UserError(`scan.ignore[${index}].value: not a valid JavaScript regular expression`, { file: source.file, line: pos.line, column: pos.column });
+    }
+  });
 }
 
 function makeLocator(doc: Document, lineCounter: LineCounter): ConfigSource['locate'] {

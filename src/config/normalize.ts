@@ -7,6 +7,11 @@ type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string]);
 
+/** A `scan.ignore` value: a leading `(?i)`, as gitleaks users write it, becomes the `i` flag. */
+export function ignoreValuePattern(text: string): RegExp {
+  return text.startsWith('(?i)') ? new RegExp(text.slice(4), 'i') : new RegExp(text);
+}
+
 /** Turns the schema-valid YAML object into the typed Config with defaults filled in. */
 export function normalizeConfig(raw: Raw): Config {
   const scan: Raw = raw.scan ?? {};
@@ -26,11 +31,14 @@ export function normalizeConfig(raw: Raw): Config {
         rule: entry.rule,
         paths: entry.paths,
         fingerprint: entry.fingerprint,
+        ...(entry.value !== undefined ? { value: ignoreValuePattern(entry.value) } : {}),
+        ...(entry.stopwords !== undefined ? { stopwords: (entry.stopwords as string[]).map((w) => w.toLowerCase()) } : {}),
         reason: entry.reason,
         expires: entry.expires,
         index,
       })),
       rules: scan.rules ? compileCustomRules(scan.rules as CustomRuleSpec[], BUILT_IN_RULE_IDS) : [],
+      disable: asList(scan.disable),
     },
     env: ((raw.env ?? []) as Raw[]).map((entry, index) => ({
       files: asList(entry.files),

@@ -6,6 +6,10 @@ export interface IgnoreEntry {
   rule?: string;
   paths?: string[];
   fingerprint?: string;
+  /** Tested against the matched secret, in memory only (the scanner holds it; findings never do). */
+  value?: RegExp;
+  /** Lower-cased; a secret containing one of them is accepted. */
+  stopwords?: string[];
   reason: string;
   /** YYYY-MM-DD */
   expires?: string;
@@ -19,6 +23,8 @@ export interface ScanConfig {
   maxFileSize: number;
   baseline?: string;
   ignore: IgnoreEntry[];
+  /** Rule ids that never report. */
+  disable: string[];
   /** Globs of tests and fixtures; undefined means the documented defaults (src/scanning/confidence.ts). */
   testPaths?: string[];
   /** Report weak, human-chosen values found in tests and docs (left out and counted by default). */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ConfigSource, IgnoreEntry } from '../config/types.js';
 import { UserError } from './errors.js';
-import { makeFinding, type Finding, type RuleDescriptor } from './finding.js';
+import { makeFinding, type Finding, type RuleDescriptor, type Suppression } from './finding.js';
 import { allowFor, AllowNotes, type AllowVerdict } from './inline-allow.js';
 
 export const EXPIRED_IGNORE_RULE: RuleDescriptor = {
@@ -118,10 +118,35 @@ export function applySuppressions(findings: Finding[], inputs: SuppressionInputs
 }
 
 function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
-  if (entry.rule && !minimatch(finding.ruleId, entry.rule)) return false;
-  if (entry.paths && !entry.paths.some((glob) => minimatch(finding.file, glob, { dot: true }))) return false;
-  if (entry.fingerprint && entry.fingerprint !== finding.fingerprint) return false;
+  // An allowlist tests the secret itself, which only the scanner holds (see valueAllowlist).
+  if (entry.value || entry.stopwords) return false;
+  return entryCovers(entry, finding.ruleId, finding.file) && (!entry.fingerprint || entry.fingerprint === finding.fingerprint);
+}
+
+function entryCovers(entry: IgnoreEntry, ruleId: string, file: string): boolean {
+  if (entry.rule && !minimatch(ruleId, entry.rule)) return false;
+  if (entry.paths && !entry.paths.some((glob) => minimatch(file, glob, { dot: true }))) return false;
   return true;
+}
+
+/**
+ * The `scan.ignore` entries with a `value` regex or `stopwords`, as one test the scanner runs while
+ * the matched secret is in memory (findings never hold it). Every field an entry sets must match.
+ */
+export function valueAllowlist(ignore: IgnoreEntry[], now: Date): ((ruleId: string, file: string, secret: string) => Suppression | undefined) | undefined {
+  const today = now.toISOString().slice(0, 10);
+  const entries = ignore.filter((e) => (e.value || e.stopwords) && (!e.expires || e.expires >= today));
+  if (entries.length === 0) return undefined;
+  return (ruleId, file, secret) => {
+    const lower = secret.toLowerCase();
+    const entry = entries.find(
+      (e) =>
+        entryCovers(e, ruleId, file) &&
+        (!e.value || e.value.test(secret)) &&
+        (!e.stopwords || e.stopwords.some((word) => lower.includes(word))),
+    );
+    return entry && { kind: 'ignore', justification: entry.reason };
+  };
 }
 
 function describeEntry(entry: IgnoreEntry): string {

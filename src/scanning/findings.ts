@@ -1,4 +1,4 @@
-import { makeFinding, type Finding, type RuleDescriptor } from '../core/finding.js';
+import { makeFinding, type Finding, type RuleDescriptor, type Suppression } from '../core/finding.js';
 import { redactSnippet, type ReportedSpan } from '../core/redact.js';
 import type { Match } from './engine.js';
 import { AllowNotes, INLINE_ALLOW_RULES, redactReason } from '../core/inline-allow.js';
@@ -132,6 +132,8 @@ export interface FindingsOptions {
   leftOut?: (reason: LeftOutReason) => void;
   /** Leading characters of a found value the snippet shows (`--redact N`). */
   shown?: number;
+  /** A `scan.ignore` allowlist (`value`, `stopwords`) accepting the match's secret, while it is in memory. */
+  allowlisted?: (match: Match, file: string) => Suppression | undefined;
 }
 
 const DEFAULT_CONTEXT = contextOptions();
@@ -174,7 +176,8 @@ export function findingsFor(file: string, matches: Match[], options: FindingsOpt
     const secrets = (byLine.get(match.allow?.line ?? match.line) ?? []).map((m) => m.secret);
     const allow = match.allow && { ...match.allow, reason: redactReason(match.allow.reason, secrets) };
     const suppression = notes.take({ ...(allow ? { allow } : {}), ...(match.staleAllowAbove !== undefined ? { staleAbove: match.staleAllowAbove } : {}) });
-    findings.push(suppression ? { ...finding, suppression } : finding);
+    const accepted = suppression ?? options.allowlisted?.(match, file);
+    findings.push(accepted ? { ...finding, suppression: accepted } : finding);
   }
   return [...findings, ...notes.findings()];
 }

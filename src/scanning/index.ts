@@ -84,8 +84,11 @@ function planAuto(ctx: RunContext, options: ScanOptions): ScanPlan {
 /** The scan check: lists or diffs, scans with the rule table, returns findings and every rule's descriptor. */
 export async function runScan(ctx: RunContext, options: ScanOptions, builtIn: SecretRule[] = RULES): Promise<CheckResult> {
   // The repository's own scan.rules, already compiled and proven when the config loaded.
-  const rules = withCustomRules(builtIn, ctx.config.scan.rules);
+  const allRules = withCustomRules(builtIn, ctx.config.scan.rules);
   const plan = planScan(ctx, options);
+  // scan.disable: a disabled rule is not run at all (runCommand drops the findings of other checks' rules).
+  const disabled = new Set(ctx.config.scan.disable);
+  const rules = disabled.size === 0 ? allRules : allRules.filter((rule) => !disabled.has(rule.id));
   const session = new ScanSession(ctx, rules);
   const started = Date.now();
   if (plan.mode !== 'tree' && plan.mode !== 'none' && !(await isGitWorkTree(ctx.root))) {

@@ -1,5 +1,6 @@
 import { emptyCoverage, type ScanCoverage, type SkipReason } from '../core/coverage.js';
-import { makeFinding, type Finding } from '../core/finding.js';
+import { makeFinding, type Finding, type Suppression } from '../core/finding.js';
+import { valueAllowlist } from '../core/suppress.js';
 import type { RunContext } from '../core/context.js';
 import { scanText, type Match, type ScanTextOptions } from './engine.js';
 import { pathFilter } from './files.js';
@@ -17,6 +18,8 @@ export class ScanSession {
   /** Files and characters scanned, and every file not scanned by reason: reported, never silent. */
   readonly coverage: ScanCoverage = emptyCoverage();
   readonly context: ContextOptions;
+  /** `scan.ignore` entries with `value`/`stopwords`, tested while the secret is in memory. */
+  private readonly allowlisted?: (match: Match, file: string) => Suppression | undefined;
 
   constructor(
     readonly ctx: RunContext,
@@ -25,7 +28,10 @@ export class ScanSession {
     this.selected = pathFilter(ctx.config.scan);
     this.maxFileSize = ctx.config.scan.maxFileSize;
     this.context = contextOptions(ctx.config.scan);
+    const allowlist = valueAllowlist(ctx.config.scan.ignore, ctx.now);
+    this.allowlisted = allowlist && ((match, file) => allowlist(match.rule.id, file, match.secret));
   }
+
 
   /** Scans one text; `keep` narrows matches (diff mode: only those on added lines). */
   scan(file: string, text: string, options: ScanTextOptions & { commit?: string; keep?: (match: Match) => boolean } = {}): Finding[] {
@@ -40,6 +46,7 @@ export class ScanSession {
       ...(options.commit ? { commit: options.commit } : {}),
       context: this.context,
       ...(this.ctx.redactShown !== undefined ? { shown: this.ctx.redactShown } : {}),
+      ...(this.allowlisted ? { allowlisted: this.allowlisted } : {}),
       leftOut: (reason) => (this.coverage.leftOut[reason] = (this.coverage.leftOut[reason] ?? 0) + 1),
     });
     this.findings.push(...found);
