@@ -80,9 +80,9 @@ async function main() {
     if (opts.repo) repos = repos.filter((r) => opts.repo.includes(r.repo));
     const results = evaluateRepos({ repos, labelsDir: path.join(ROOT, 'eval/labels'), cacheDir: opts.cache, mirrors, tools, versions, timeoutMs: opts.timeoutMs, sampling: opts.sampling, log });
     if (opts.todo) {
-      const { redact } = await import(path.join(compileSources(opts.cache, log), 'src/core/finding.js'));
+      const { redactSnippet } = await import(path.join(compileSources(opts.cache, log), 'src/core/redact.js'));
       const outDir = path.resolve(opts['todo-out'] ?? path.join(opts.cache, 'todo'));
-      const counts = writeTodo(results, { labelsDir: path.join(ROOT, 'eval/labels'), outDir, redact });
+      const counts = writeTodo(results, { labelsDir: path.join(ROOT, 'eval/labels'), outDir, redactSnippet });
       for (const c of counts) process.stdout.write(`${c.repo}: ${c.sites} sites to label in ${path.join(outDir, c.repo.replace('/', '__') + '.tsv')}\n`);
       if (counts.length === 0) process.stdout.write('every site to label is labelled\n');
       return;

@@ -4,27 +4,18 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { labelFileName, loadLabels, siteKey } from './labels.mjs';
 
-// Identifiers (camelCase, snake_case, UPPER_SNAKE, kebab-case words) stay readable; any other long token is redacted.
-const LONG_TOKEN = /[A-Za-z0-9+/=_~.-]{8,}/g;
-const IDENTIFIER = /^(?:[A-Za-z][a-z]*(?:[_.-]?[A-Za-z][a-z]*)*|[A-Z][A-Z_]+)$/;
-
-/** One source line with the reported span and every other value-like token redacted, at most 200 characters. */
-export function redactedLine(text, spans, redact) {
-  const chars = [...text];
-  const pieces = [];
-  let at = 0;
-  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
-    if (start < at || start >= chars.length) continue;
-    pieces.push({ text: chars.slice(at, start).join(''), plain: true }, { text: redact(chars.slice(start, end).join('')), plain: false });
-    at = end;
-  }
-  pieces.push({ text: chars.slice(at).join(''), plain: true });
-  const out = pieces.map((p) => (p.plain ? p.text.replace(LONG_TOKEN, (t) => (IDENTIFIER.test(t) ? t : redact(t))) : p.text)).join('');
-  const trimmed = out.trim();
-  return trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed;
+/**
+ * A peer-only site's line as a snippet: the spans the tools reported there are the reported values, and the
+ * project's own redactSnippet (src/core/redact.ts) shows at most 4 characters of them and masks every other value.
+ */
+export function peerSnippet(text, findings, redactSnippet) {
+  const spans = findings
+    .filter((f) => f.column && (f.endLine ?? f.line) === f.line && f.endColumn > f.column)
+    .map((f, i) => ({ start: f.column - 1, end: f.endColumn - 1, value: text.slice(f.column - 1, f.endColumn - 1), own: i === 0 }));
+  return redactSnippet(text, spans);
 }
 
-function snippetOf(dir, site, findingsByTool, redact, fileCache) {
+function snippetOf(dir, site, findingsByTool, redactSnippet, fileCache) {
   const own = findingsByTool.keywarden?.find((f) => f.snippet);
   if (own) return own.snippet;
   let lines = fileCache.get(site.file);
@@ -36,16 +27,11 @@ function snippetOf(dir, site, findingsByTool, redact, fileCache) {
     }
     fileCache.set(site.file, lines);
   }
-  const text = lines[site.line - 1] ?? '';
-  const spans = Object.values(findingsByTool)
-    .flat()
-    .filter((f) => f.column && (f.endLine ?? f.line) === f.line && f.endColumn > f.column)
-    .map((f) => [f.column - 1, f.endColumn - 1]);
-  return redactedLine(text, spans, redact);
+  return peerSnippet(lines[site.line - 1] ?? '', Object.values(findingsByTool).flat(), redactSnippet);
 }
 
 /** Writes <outDir>/<owner>__<name>.tsv for every repository with unlabelled sites; returns the counts. */
-export function writeTodo(results, { labelsDir, outDir, redact }) {
+export function writeTodo(results, { labelsDir, outDir, redactSnippet }) {
   mkdirSync(outDir, { recursive: true });
   const counts = [];
   for (const result of results) {
@@ -70,7 +56,7 @@ export function writeTodo(results, { labelsDir, outDir, redact }) {
     const sorted = [...todo.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
     for (const entry of sorted) {
       const tools = Object.entries(entry.tools).map(([tool, findings]) => `${tool}(${[...new Set(findings.map((f) => `${f.level} ${f.rule}`))].join(', ')})`);
-      lines.push(`# ${tools.join(' ')} | ${snippetOf(result.dir, entry, entry.tools, redact, fileCache).replace(/[\t\r\n]/g, ' ')}`);
+      lines.push(`# ${tools.join(' ')} | ${snippetOf(result.dir, entry, entry.tools, redactSnippet, fileCache).replace(/[\t\r\n]/g, ' ')}`);
       lines.push(`${entry.file}\t${entry.line}\t\t`);
     }
     writeFileSync(path.join(outDir, labelFileName(result.repo)), `${lines.join('\n')}\n`);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { redactSnippet } from '../../src/core/redact.js';
 
 // The harness is plain ESM JavaScript (scripts/ runs without a build); loaded by path, so it is typed loosely here.
 const load = (rel: string): Promise<any> => import(pathToFileURL(path.resolve(__dirname, '../..', rel)).href);
@@ -144,18 +145,20 @@ describe('reading Go test inputs', () => {
 });
 
 describe('todo snippets', () => {
-  it('never shows a reported value or another long value whole, and keeps identifiers readable', async () => {
-    const { redactedLine } = await load('scripts/eval/todo.mjs');
-    const redact = (v: string) => (v.length < 12 ? '…' : `${v.slice(0, 4)}…`);
+  it("show a peer-only site through the project's redaction: no reported or other value whole, names readable", async () => {
+    const { peerSnippet } = await load('scripts/eval/todo.mjs');
     const value = ['Zq8', 'x7Lm', 'Pw2', 'rT9v', 'Kd4'].join('');
     const other = ['Ab', '12', 'Cd', '34', 'Ef', '56', 'Gh'].join('');
     const line = `  AWS_SECRET_ACCESS_KEY: "${value}" # backup ${other}`;
-    const start = line.indexOf(value);
-    const out = redactedLine(line, [[start, start + value.length]], redact);
+    const column = line.indexOf(value) + 1;
+    const out = peerSnippet(line, [{ line: 3, endLine: 3, column, endColumn: column + value.length }], redactSnippet);
     expect(out).not.toContain(value);
     expect(out).not.toContain(other);
     expect(out).toContain('AWS_SECRET_ACCESS_KEY');
-    expect(out).toContain(`"${value.slice(0, 4)}…"`);
+    expect(out).toContain(value.slice(0, 4));
+    const noSpan = peerSnippet(`password = "${value}"`, [{ line: 1 }], redactSnippet);
+    expect(noSpan).not.toContain(value);
+    expect(noSpan).toContain('password');
   });
 });
 
