@@ -45,6 +45,11 @@ export interface ScanTextOptions {
 export const LONG_LINE = 20_000;
 /** How far before a keyword hit a window of a long line starts (and how far windows overlap). */
 const WINDOW_LEAD = 4_096;
+/**
+ * How much of the line around a match a rule's `confirm` sees, each side: bounded so that a line
+ * repeating the match (a confirm searching its line per match) costs linear, not quadratic, time.
+ */
+const CONFIRM_LEAD = 512;
 /** How far past its first line a multi-line rule (a key block) may reach. */
 const MULTILINE_SPAN = 32_768;
 /** The empty group marking where a multi-line rule's own match begins. */
@@ -161,10 +166,32 @@ function isValue(rule: SecretRule, secret: string, view: ValueView, next: string
 }
 
 /**
+ * Candidate matches (every regex match, before `confirm` and the false-positive filters) one line may
+ * yield; past it the rest of the line is not matched and the caller notes it. With the per-file bound
+ * this keeps the work per match (confirm, filters, overlaps, snippets) from multiplying with the
+ * input, whatever a line repeats.
+ */
+export const MAX_CANDIDATES_PER_LINE = 500;
+export const MAX_CANDIDATES_PER_FILE = 50_000;
+
+export interface ScanTextResult {
+  matches: Match[];
+  /** Lines whose matching stopped at MAX_CANDIDATES_PER_LINE (real line numbers). */
+  cappedLines: number[];
+  /** Matching of the file stopped at MAX_CANDIDATES_PER_FILE, after this line. */
+  cappedFileAt?: number;
+}
+
+/** The secrets in one text (see scanTextBounded), without the notes about bounds. */
+export function scanText(text: string, file: string, rules: SecretRule[], options: ScanTextOptions = {}): Match[] {
+  return scanTextBounded(text, file, rules, options).matches;
+}
+
+/**
  * Finds the secrets in one file's text: one keyword pass over the whole text, then each rule's
  * regex only on the lines (or bounded windows) holding one of its keywords.
  */
-export function scanText(text: string, file: string, rules: SecretRule[], options: ScanTextOptions = {}): Match[] {
+export function scanTextBounded(text: string, file: string, rules: SecretRule[], options: ScanTextOptions = {}): ScanTextResult {
   const set = compile(rules);
   const kind = classifyFile(file);
   const syntax = syntaxOf(file);
@@ -180,6 +207,10 @@ export function scanText(text: string, file: string, rules: SecretRule[], option
   // Bounds of the line of the previous hit: many hits on one huge line must not rescan it.
   let lineStart = 0;
   let lineEnd = -1;
+  /** Candidates left on the current line and in the file (shared by every rule). */
+  const budget = { line: MAX_CANDIDATES_PER_LINE, file: MAX_CANDIDATES_PER_FILE };
+  const cappedOffsets: number[] = [];
+  let fileCappedOffset: number | undefined;
   while ((hit = keywords.exec(lower)) !== null) {
     const pos = hit.index;
     keywords.lastIndex = pos + 1;
@@ -189,6 +220,7 @@ export function scanText(text: string, file: string, rules: SecretRule[], option
       lineStart = text.lastIndexOf('\n', pos) + 1;
       const newline = text.indexOf('\n', pos);
       lineEnd = newline === -1 ? text.length : newline;
+      budget.line = MAX_CANDIDATES_PER_LINE;
     }
     const long = lineEnd - lineStart > LONG_LINE;
     const regionStart = long ? Math.max(lineStart, pos - WINDOW_LEAD) : lineStart;
@@ -201,11 +233,37 @@ export function scanText(text: string, file: string, rules: SecretRule[], option
       lastStart[i] = regionStart;
       lastEnd[i] = acceptEnd;
       const regionEnd = candidate.multiline ? Math.min(text.length, acceptEnd + MULTILINE_SPAN) : acceptEnd;
-      runRule(candidate, text, { regionStart, acceptEnd, regionEnd, lineStart, lineEnd }, file, syntax, seen, raw);
+      runRule(candidate, text, { regionStart, acceptEnd, regionEnd, lineStart, lineEnd }, file, syntax, seen, raw, budget);
+      if (budget.line <= 0 || budget.file <= 0) break;
+    }
+    if (budget.file <= 0) {
+      fileCappedOffset = lineStart;
+      break;
+    }
+    if (budget.line <= 0) {
+      cappedOffsets.push(lineStart);
+      keywords.lastIndex = lineEnd + 1;
     }
   }
-  if (raw.length === 0) return [];
-  return locate(text, raw, kind, file, options);
+  const lineOf = lineNumberer(text, options.lineNumbers);
+  return {
+    matches: raw.length === 0 ? [] : locate(text, raw, kind, file, options),
+    cappedLines: cappedOffsets.map(lineOf),
+    ...(fileCappedOffset !== undefined ? { cappedFileAt: lineOf(fileCappedOffset) } : {}),
+  };
+}
+
+/** Line numbers of ascending offsets, counting line breaks once from the last offset asked. */
+function lineNumberer(text: string, lineNumbers?: number[]): (offset: number) => number {
+  let at = 0;
+  let index = 0;
+  return (offset) => {
+    for (let nl = text.indexOf('\n', at); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+      index++;
+      at = nl + 1;
+    }
+    return lineNumbers?.[index] ?? index + 1;
+  };
 }
 
 /** Where a rule runs: `[regionStart, regionEnd)`, its match beginning before `acceptEnd`, on the hit's line. */
@@ -217,14 +275,17 @@ interface Region {
   lineEnd: number;
 }
 
-function runRule(c: CompiledRule, text: string, where: Region, file: string, syntax: Syntax, seen: Set<string>, out: RawMatch[]): void {
+/** Runs one rule on its region; each regex match spends one candidate of the line's and the file's budget. */
+function runRule(c: CompiledRule, text: string, where: Region, file: string, syntax: Syntax, seen: Set<string>, out: RawMatch[], budget: { line: number; file: number }): void {
   const { regionStart, acceptEnd, regionEnd, lineEnd } = where;
   const region = text.slice(regionStart, regionEnd);
   const regex = c.regex;
   const firstLineEnd = acceptEnd - regionStart;
   regex.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = regex.exec(region)) !== null) {
+  while (budget.line > 0 && budget.file > 0 && (m = regex.exec(region)) !== null) {
+    budget.line--;
+    budget.file--;
     const begin = c.multiline ? m.indices!.groups![MATCH_START]![0] : m.index;
     // Accept by where the match begins: a key block's secret may start on a later line.
     if (begin >= firstLineEnd) break;
@@ -256,7 +317,10 @@ function runRule(c: CompiledRule, text: string, where: Region, file: string, syn
     const line = text.slice(windowStart, Math.min(nl === -1 ? text.length : nl, end + WINDOW_LEAD));
     const value = viewValue(line, start - windowStart, Math.min(end, windowStart + line.length) - windowStart, syntax, file);
     if (!isValue(rule, secret, value, text[end])) continue;
-    if (rule.confirm && !rule.confirm({ secret, groups, line, file, value })) continue;
+    // confirm sees a bounded window: a confirm searching its line once per match must not multiply with the line.
+    const near = Math.max(windowStart, start - CONFIRM_LEAD) - windowStart;
+    const confirmLine = line.slice(near, Math.min(line.length, end + CONFIRM_LEAD - windowStart));
+    if (rule.confirm && !rule.confirm({ secret, groups, line: confirmLine, file, value })) continue;
     out.push({ rule: c, secret, groups, start, end, value, ...(c.multiline ? headerOf(text, regionStart + begin, start) : {}) });
   }
 }

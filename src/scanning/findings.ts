@@ -27,6 +27,17 @@ export const FILE_UNREADABLE: RuleDescriptor = {
   severity: 'info',
 };
 
+export const FINDINGS_CAPPED: RuleDescriptor = {
+  id: 'scan-findings-capped',
+  check: 'scan',
+  name: 'Findings capped',
+  shortDescription: 'A line or file held more matches than keywarden reports; the rest are counted, not listed.',
+  fullDescription:
+    'At most 20 findings per line and 500 per file are reported, and matching stops on a line after 500 candidate matches (50,000 per file), so that no input makes a scan slow or its reports huge. Such a line is generated, minified or crafted.',
+  help: 'Look at the line: remove what it holds or, if it is generated data, exclude the file with scan.exclude.',
+  severity: 'info',
+};
+
 type DescribedRule = Pick<SecretRule, 'id' | 'title' | 'description' | 'remediation' | 'severity'>;
 
 function describe(rule: DescribedRule, category: string): RuleDescriptor {
@@ -45,7 +56,7 @@ function describe(rule: DescribedRule, category: string): RuleDescriptor {
 export function ruleDescriptors(rules: SecretRule[]): RuleDescriptor[] {
   const fromRules = rules.map((rule) => describe(rule, rule.category));
   const fromFiles = FILE_RULES.map((rule) => describe(rule, 'credential-file'));
-  return [...fromRules, ...fromFiles, FILE_TOO_LARGE, FILE_UNREADABLE, ...INLINE_ALLOW_RULES];
+  return [...fromRules, ...fromFiles, FILE_TOO_LARGE, FILE_UNREADABLE, FINDINGS_CAPPED, ...INLINE_ALLOW_RULES];
 }
 
 /** Which of two matches on one value is kept: a specific rule over a generic one, then the narrower rule. */

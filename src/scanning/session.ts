@@ -2,9 +2,9 @@ import { emptyCoverage, type ScanCoverage, type SkipReason } from '../core/cover
 import { makeFinding, type Finding, type Suppression } from '../core/finding.js';
 import { valueAllowlist } from '../core/suppress.js';
 import type { RunContext } from '../core/context.js';
-import { scanText, type Match, type ScanTextOptions } from './engine.js';
+import { MAX_CANDIDATES_PER_FILE, MAX_CANDIDATES_PER_LINE, scanTextBounded, type Match, type ScanTextOptions } from './engine.js';
 import { pathFilter } from './files.js';
-import { dropOverlaps, FILE_TOO_LARGE, FILE_UNREADABLE, findingsFor } from './findings.js';
+import { dropOverlaps, FILE_TOO_LARGE, FILE_UNREADABLE, FINDINGS_CAPPED, findingsFor } from './findings.js';
 import type { SecretRule } from './rule.js';
 import { contextOptions, type ContextOptions } from './confidence.js';
 
@@ -37,19 +37,24 @@ export class ScanSession {
   scan(file: string, text: string, options: ScanTextOptions & { commit?: string; keep?: (match: Match) => boolean } = {}): Finding[] {
     this.coverage.scannedFiles++;
     this.coverage.scannedChars += text.length;
-    let matches = scanText(text, file, this.rules, options);
+    const bounded = scanTextBounded(text, file, this.rules, options);
+    let matches = bounded.matches;
     if (options.keep) matches = matches.filter(options.keep);
-    if (matches.length === 0) return [];
+    const added = options.addedLines;
+    const cappedLines = bounded.cappedLines.filter((line) => !added || added.has(line));
+    if (matches.length === 0 && cappedLines.length === 0) return [];
     // The action hides found values from its log; short public defaults would only garble it.
     for (const m of dropOverlaps(matches)) if (m.rule.category !== 'default-credential' && m.secret.length >= 8) this.ctx.mask(m.secret);
-    const found = findingsFor(file, matches, {
+    const all = findingsFor(file, matches, {
       ...(options.commit ? { commit: options.commit } : {}),
       context: this.context,
       ...(this.ctx.redactShown !== undefined ? { shown: this.ctx.redactShown } : {}),
       ...(this.allowlisted ? { allowlisted: this.allowlisted } : {}),
       leftOut: (reason) => (this.coverage.leftOut[reason] = (this.coverage.leftOut[reason] ?? 0) + 1),
     });
-    this.findings.push(...found);
+    const { kept, note } = capFindings(all, cappedLines, bounded.cappedFileAt, file, options.commit);
+    const found = note ? [...kept, note] : kept;
+    for (const f of found) this.findings.push(f);
     return found;
   }
 
@@ -98,6 +103,61 @@ export class ScanSession {
       }),
     );
   }
+}
+
+export const MAX_FINDINGS_PER_LINE = 20;
+export const MAX_FINDINGS_PER_FILE = 500;
+
+/**
+ * At most 20 findings per line and 500 per file; what is left out, and lines whose matching stopped,
+ * are said in one note finding on the file, so a crafted line can neither flood the reports nor hide.
+ */
+function capFindings(
+  found: Finding[],
+  cappedLines: number[],
+  cappedFileAt: number | undefined,
+  file: string,
+  commit?: string,
+): { kept: Finding[]; note?: Finding } {
+  const perLine = new Map<number, number>();
+  const kept: Finding[] = [];
+  const overLine = new Map<number, number>();
+  let overFile = 0;
+  for (const f of found) {
+    const onLine = (perLine.get(f.startLine) ?? 0) + 1;
+    perLine.set(f.startLine, onLine);
+    if (onLine > MAX_FINDINGS_PER_LINE) overLine.set(f.startLine, (overLine.get(f.startLine) ?? 0) + 1);
+    else if (kept.length >= MAX_FINDINGS_PER_FILE) overFile++;
+    else kept.push(f);
+  }
+  const parts: string[] = [];
+  const lines = [...overLine.keys()];
+  if (lines.length > 0) {
+    const more = [...overLine.values()].reduce((a, b) => a + b, 0);
+    parts.push(`${more} more finding${more === 1 ? '' : 's'} on ${describeLines(lines)} not reported (at most ${MAX_FINDINGS_PER_LINE} per line)`);
+  }
+  if (overFile > 0) parts.push(`${overFile} more not reported (at most ${MAX_FINDINGS_PER_FILE} per file)`);
+  if (cappedLines.length > 0) parts.push(`matching stopped after ${MAX_CANDIDATES_PER_LINE} candidates on ${describeLines(cappedLines)}, so the rest of ${cappedLines.length === 1 ? 'that line was' : 'those lines were'} not scanned`);
+  if (cappedFileAt !== undefined) parts.push(`matching stopped at line ${cappedFileAt} after ${MAX_CANDIDATES_PER_FILE} candidates, so the rest of the file was not scanned`);
+  if (parts.length === 0) return { kept };
+  const first = Math.min(...lines, ...cappedLines, ...(cappedFileAt !== undefined ? [cappedFileAt] : []), ...(overFile > 0 ? [kept[kept.length - 1]!.startLine] : []));
+  const note = makeFinding({
+    ruleId: FINDINGS_CAPPED.id,
+    check: 'scan',
+    severity: FINDINGS_CAPPED.severity,
+    message: `${file}: ${parts.join('; ')}`,
+    file,
+    startLine: first,
+    fingerprintMaterial: `capped:${file}`,
+    ...(commit ? { commit } : {}),
+  });
+  return { kept, note };
+}
+
+function describeLines(lines: number[]): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const shown = sorted.slice(0, 5).join(', ');
+  return `line${sorted.length === 1 ? '' : 's'} ${shown}${sorted.length > 5 ? ` and ${sorted.length - 5} more` : ''}`;
 }
 
 export function formatBytes(size: number): string {

@@ -92,8 +92,52 @@ function firstInvalidUtf8Line(bytes: Uint8Array): Position {
   return { line: 1, column: 1 };
 }
 
+/**
+ * Deepest `[`/`{`/`(` nesting a policy may have. Real policies nest 3–4 levels (path → parameters →
+ * list); the HCL parser recurses per level and is superlinear in it (a 1 KB file of nested lists
+ * cost seconds and overflowed the stack), so deeper text is refused before parsing.
+ */
+export const MAX_POLICY_NESTING = 32;
+
+/** Where the nesting first passes MAX_POLICY_NESTING, skipping strings and comments; one linear pass. */
+export function nestingProblem(text: string): PolicyProblem | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
+      line++;
+      lineStart = i + 1;
+    } else if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end === -1 ? text.length : end + 1;
+      for (let k = i; k < stop; k++) {
+        if (text[k] === '\n' || (text[k] === '\r' && text[k + 1] !== '\n')) {
+          line++;
+          lineStart = k + 1;
+        }
+      }
+      i = stop;
+    } else if (c === '[' || c === '{' || c === '(') {
+      if (++depth > MAX_POLICY_NESTING) {
+        return { message: `nesting deeper than ${MAX_POLICY_NESTING} levels; not parsed (Vault policies nest a few levels)`, line, column: i - lineStart + 1 };
+      }
+    } else if ((c === ']' || c === '}' || c === ')') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 /** Parses with HCL v1 (as Vault does); its errors come back as text: "… At L:C: message". */
 function parseHcl(text: string): { value: Record<string, unknown> } | { problem: PolicyProblem } {
+  const tooDeep = nestingProblem(text);
+  if (tooDeep) return { problem: tooDeep };
   let output: string;
   try {
     output = hcl.parse(text);
