@@ -164,8 +164,8 @@ const TEMPLATE_VALUES: RegExp[] = [
 /** Variable and secret-store references: the value is looked up elsewhere. */
 const REFERENCES: RegExp[] = [
   /\$\{|\$\(|\{\{|\}\}|\{%|%\}/,
-  // SOPS-encrypted values: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`.
-  /^ENC\[/,
+  // SOPS- and ejson-encrypted values: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`, `EJ[1:…]`.
+  /^(?:ENC|EJ)\[/,
   /^\$[A-Za-z_][\w]*$/,
   /^%[A-Za-z_][\w]*%$/,
   /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|getenv\(|env\(|secrets\.|vars\.)/,
@@ -251,10 +251,10 @@ function isHashOrId({ secret, line, secretOffset }: FilterInput): boolean {
   return HASH_CONTEXT.test(before.slice(-60));
 }
 
-/** Inside a SOPS `ENC[…]` value: encrypted, whatever its parts look like. */
+/** Inside a SOPS `ENC[…]` or ejson `EJ[…]` value: encrypted, whatever its parts look like. */
 function isEncrypted({ line, secretOffset }: FilterInput): boolean {
   const before = line.slice(0, secretOffset);
-  const open = before.lastIndexOf('ENC[');
+  const open = Math.max(before.lastIndexOf('ENC['), before.lastIndexOf('EJ['));
   return open !== -1 && !before.slice(open).includes(']');
 }
 

@@ -36,6 +36,7 @@ describe('metadata under credential-ish keys is not a secret', () => {
     ['config/app.yml', `  token_version: v1.2.${'3'}-rc1`],
     ['src/faucet.ts', `const beeTokenAddress = '0x${random(HEX, 40)}'`],
     ['conf/app.conf', `password.policy = ${strong()}`],
+    ['static/js/mode-java.js', `        token : "meta.tag.punctuation.tag-close.xml",`],
   ];
   for (const [file, line] of cases) {
     it(`${file}: ${line.trim()}`, () => expect(ids(line, file)).toEqual([]));
@@ -48,6 +49,8 @@ describe('encrypted, hashed and masked values are not secrets', () => {
     ['secrets/prod.enc.yaml', `db_password: ${sops}`],
     ['secrets/prod.enc.json', `  "api_token": "${sops}",`],
     ['secrets/.env.enc', `STRIPE_SECRET=${sops}`],
+    ['config/deploy/secrets.ejson', `  "aws_secret_access_key": "EJ[1:${mixed(BASE64, 44)}:${mixed(BASE64, 32)}:${mixed(BASE64, 40)}]",`],
+    ['config/deploy/secrets.ejson', `  "db_password": "EJ[1:${mixed(BASE64, 44)}:${mixed(BASE64, 32)}:${mixed(BASE64, 40)}]",`],
     ['.secrets.baseline', `      "hashed_secret": "${random(HEX, 40)}",`],
     ['config/app.yml', `password: "[Redacted]"`],
     ['logs/request.txt', `Authorization: Bearer REDACTED`],

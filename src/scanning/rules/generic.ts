@@ -15,6 +15,7 @@ function notASecretValue(value: string): boolean {
     /^[a-z0-9_.-]+(?:\/[a-z0-9_.*+-]+)+\/?$/.test(value) || // a lower-case API or file path (`auth/token/create`)
     /0123456789|123456789|abcdefgh/i.test(value) || // a sequence: test data
     /^[A-Za-z_][A-Za-z0-9_]*\(|^[A-Za-z_]+(?:\.[A-Za-z_]+)+$/.test(value) || // a call or a dotted identifier
+    /^[a-z][a-z_-]*(?:\.[a-z][a-z0-9_-]*)+$/.test(value) || // a dotted lower-case name (`meta.tag.punctuation.tag-close.xml`)
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) || // a UUID (ids, not secrets)
     /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/.test(value) || // a version (`0.31.0`, `v1.2.3-rc1`)
     /^0x[0-9a-fA-F]{40}$/.test(value) || // an Ethereum address: public
