@@ -195,7 +195,7 @@ export function compileCustomRules(specs: CustomRuleSpec[], builtInIds: Readonly
       if (error instanceof CustomRuleError) throw new CustomRuleError(error.message, [index, ...error.field]);
       throw error;
     };
-    if (builtInIds.has(spec.id)) at(new CustomRuleError(`id "${spec.id}" is a built-in rule's: choose another id (to turn the built-in rule off, use scan.disable)`, ['id']));
+    if (builtInIds.has(spec.id)) at(new CustomRuleError(`id "${spec.id}" is a built-in rule's: choose another id (a custom rule adds to the built-in ones, it never replaces one)`, ['id']));
     if (seen.has(spec.id)) at(new CustomRuleError(`id "${spec.id}" is used by an earlier entry of scan.rules`, ['id']));
     seen.add(spec.id);
     try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveValues, parseEnv } from '../../src/validation/env/parse.js';
 import { decodeEnvBytes } from '../../src/validation/env/text.js';
+import { secret } from '../support/random.js';
 
 const rules = (text: string): string[] => parseEnv(text).problems.map((p) => `${p.line}:${p.column} ${p.ruleId}`);
 const values = (text: string): Record<string, string> =>
@@ -90,6 +91,18 @@ describe('parseEnv: ambiguous lines are lint problems at their position', () => 
 
   it('env-trailing-text after a closing quote', () => {
     expect(rules('A="x"y\nB=\'x\'#c\n')).toEqual(['1:6 env-trailing-text', '2:6 env-trailing-text']);
+  });
+});
+
+describe('parseEnv: messages name keys, never values read as keys (found by the redaction property)', () => {
+  it('a key body line or a value before "=" or ":" is not echoed, whatever the problem', () => {
+    const body = `${secret.base64(30)}+${secret.base64(6)}`;
+    for (const line of [`${body} = x`, `${body}: x`, `${body}=a#b`, `${body}='x' y`, `${body}="x`, `${body}='x`]) {
+      const { problems } = parseEnv(`${line}\n`);
+      expect(problems.length, line).toBeGreaterThan(0);
+      for (const p of problems) expect(p.message, line).not.toContain(body.slice(4, 14));
+    }
+    expect(parseEnv('db_url=x\n').problems.map((p) => p.message)).toEqual(['key db_url has lowercase letters: environment variable names are conventionally upper case']);
   });
 });
 
