@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import type { Logger } from '../core/context.js';
 import type { Finding } from '../core/finding.js';
 import { describeError } from '../core/errors.js';
+import { FINGERPRINT_KEY_ENV } from '../core/fingerprint.js';
 import { totalsOf, type Report } from '../core/report.js';
 import { writeFileNoFollow } from '../core/safe-write.js';
 import { createContext } from '../commands/context.js';
@@ -24,6 +25,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const inputs = readInputs();
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    // The fingerprint key makes fingerprints unguessable only while it stays secret.
+    if (env[FINGERPRINT_KEY_ENV]) core.setSecret(env[FINGERPRINT_KEY_ENV]);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const event = readEvent(env);
     const baseline = inputs.baseline && path.resolve(workspace, inputs.baseline);

@@ -105,8 +105,11 @@ export interface FindingInput {
   endLine?: number;
   endColumn?: number;
   snippet?: string;
-  /** Hashed into the fingerprint, never stored: the matched value or the normalized content. */
-  fingerprintMaterial: string;
+  /**
+   * Hashed into the fingerprint, never stored: the normalized content of a problem, or (found secrets)
+   * the value part already made safe by core/fingerprint.ts.
+   */
+  fingerprintMaterial: string | { valuePart: string };
   commit?: string;
 }
 
@@ -115,8 +118,10 @@ export function sha256Hex(text: string): string {
 }
 
 /** Stable across line moves: rule id + file + hash of the matched value (never the value itself). */
-export function fingerprintOf(ruleId: string, file: string, material: string): string {
-  return sha256Hex(`${ruleId}\u0000${file}\u0000${sha256Hex(material)}`).slice(0, 32);
+/** Stable across line moves: rule id + file + the value part (a hash, never the value itself). */
+export function fingerprintOf(ruleId: string, file: string, material: string | { valuePart: string }): string {
+  const valuePart = typeof material === 'string' ? sha256Hex(material) : material.valuePart;
+  return sha256Hex(`${ruleId}\u0000${file}\u0000${valuePart}`).slice(0, 32);
 }
 
 export function makeFinding(input: FindingInput): Finding {

@@ -1,4 +1,5 @@
 import { makeFinding, type Finding, type RuleDescriptor, type Suppression } from '../core/finding.js';
+import { fingerprintValue } from '../core/fingerprint.js';
 import { redactSnippet, type ReportedSpan } from '../core/redact.js';
 import type { Match } from './engine.js';
 import { AllowNotes, INLINE_ALLOW_RULES, redactReason } from '../core/inline-allow.js';
@@ -145,6 +146,8 @@ export interface FindingsOptions {
   shown?: number;
   /** A `scan.ignore` allowlist (`value`, `stopwords`) accepting the match's secret, while it is in memory. */
   allowlisted?: (match: Match, file: string) => Suppression | undefined;
+  /** `KEYWARDEN_FINGERPRINT_KEY`: fingerprints hold an HMAC of the value. */
+  fingerprintKey?: string;
 }
 
 const DEFAULT_CONTEXT = contextOptions();
@@ -181,7 +184,9 @@ export function findingsFor(file: string, matches: Match[], options: FindingsOpt
       endLine: match.endLine,
       endColumn: match.endColumn,
       snippet: snippetFor(match, byLine.get(match.line)!, shown),
-      fingerprintMaterial: match.secret,
+      fingerprintMaterial: {
+        valuePart: fingerprintValue({ value: match.secret, dictionary: match.rule.category === 'default-credential', line: match.lineText }, options.fingerprintKey),
+      },
       ...(commit ? { commit } : {}),
     });
     const secrets = (byLine.get(match.allow?.line ?? match.line) ?? []).map((m) => m.secret);

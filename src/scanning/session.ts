@@ -2,6 +2,7 @@ import { emptyCoverage, type ScanCoverage, type SkipReason } from '../core/cover
 import { makeFinding, type Finding, type Suppression } from '../core/finding.js';
 import { valueAllowlist } from '../core/suppress.js';
 import type { RunContext } from '../core/context.js';
+import { FINGERPRINT_KEY_ENV } from '../core/fingerprint.js';
 import { MAX_CANDIDATES_PER_FILE, MAX_CANDIDATES_PER_LINE, scanTextBounded, type Match, type ScanTextOptions } from './engine.js';
 import { pathFilter } from './files.js';
 import { dropOverlaps, FILE_TOO_LARGE, FILE_UNREADABLE, FINDINGS_CAPPED, findingsFor } from './findings.js';
@@ -50,6 +51,7 @@ export class ScanSession {
       context: this.context,
       ...(this.ctx.redactShown !== undefined ? { shown: this.ctx.redactShown } : {}),
       ...(this.allowlisted ? { allowlisted: this.allowlisted } : {}),
+      ...(this.ctx.env[FINGERPRINT_KEY_ENV] ? { fingerprintKey: this.ctx.env[FINGERPRINT_KEY_ENV] } : {}),
       leftOut: (reason) => (this.coverage.leftOut[reason] = (this.coverage.leftOut[reason] ?? 0) + 1),
     });
     const { kept, note } = capFindings(all, cappedLines, bounded.cappedFileAt, file, options.commit);
