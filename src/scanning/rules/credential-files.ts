@@ -1,9 +1,12 @@
 import type { SecretRule } from '../rule.js';
 import { isPlaceholder, isReference } from './context.js';
-import { BASE62, mixed, random, sample } from './support.js';
+import { BASE62, BASE64, mixed, random, sample } from './support.js';
 
 const CRYPT_SALT = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const password = (): string => mixed(BASE62, 14);
+/** WordPress's salt generator draws from printable ASCII without quotes or backslashes. */
+const WP_SALT = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_ []{}<>~+=,.;:/?|';
+const bcrypt = (): string => `$2y$12$${random(CRYPT_SALT, 53)}`;
 const realValue = (value: string): boolean => !isReference(value) && !isPlaceholder(value);
 
 export const credentialFileRules: SecretRule[] = [
@@ -89,6 +92,89 @@ export const credentialFileRules: SecretRule[] = [
     samples: {
       positive: () => [sample('image/rootfs/etc/shadow', `deploy:$6$${random(CRYPT_SALT, 16)}$${random(CRYPT_SALT, 86)}:19700:0:99999:7:::`)],
       negative: () => [sample('image/rootfs/etc/shadow', 'deploy:!:19700:0:99999:7:::')],
+    },
+  },
+  {
+    id: 'sql-password-hash',
+    title: 'Password hash in a SQL file',
+    description:
+      'A crypt or bcrypt password hash (`$2y$…`, `$6$…`, `$apr1$…`) as a quoted value in a SQL dump or seed (`INSERT INTO users … VALUES (…, \'$2y$12$…\')`). Hashes of real accounts can be cracked offline.',
+    severity: 'medium',
+    category: 'credential-file-entry',
+    keywords: ['$2y$', '$2a$', '$2b$', '$1$', '$5$', '$6$', '$apr1$'],
+    paths: ['**/*.sql', '**/*.sql.txt', '**/*.dump'],
+    pattern: /(?<=['"])(?=(?<secret>\$(?:2[aby]\$[0-9]{2}\$[./A-Za-z0-9]{53}|(?:1|5|6|apr1)\$[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86}))['"])/,
+    remediation: 'Remove the dump from the repository and its history, and reset the passwords of the accounts it holds; seed development databases with generated accounts.',
+    samples: {
+      positive: () => [
+        sample('db/dump.sql', `INSERT INTO \`accounts\` (\`id\`, \`login\`, \`password\`) VALUES\n(1, 'ops', '${bcrypt()}'),\n(2, 'dev', '${bcrypt()}');`),
+        sample('backup/users.sql', `INSERT INTO users VALUES (7, "root", "$6$${random(CRYPT_SALT, 16)}$${random(CRYPT_SALT, 86)}");`),
+      ],
+      negative: () => [
+        sample('db/schema.sql', 'CREATE TABLE accounts (id int, password varchar(60) DEFAULT NULL);'),
+        sample('db/seeds.yml', `password_hash: "${bcrypt()}"`),
+      ],
+    },
+  },
+  {
+    id: 'wordpress-auth-key',
+    title: 'WordPress authentication key or salt',
+    description:
+      'A WordPress `AUTH_KEY`, `SECURE_AUTH_KEY`, `LOGGED_IN_KEY`, `NONCE_KEY` or matching `*_SALT` defined with a literal (wp-config.php). Anyone holding them can forge login cookies.',
+    severity: 'high',
+    category: 'credential-file-entry',
+    keywords: ['_key', '_salt'],
+    paths: ['**/*.php'],
+    pattern: /define\([ '"]{1,2}(?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)[ ,'"]{2,26}'(?=(?<secret>[^'\\\n]{16,128})')/,
+    minEntropy: 3.5,
+    confirm: (match) => realValue(match.secret) && !/unique phrase/i.test(match.secret),
+    remediation: 'Generate new keys and salts (https://api.wordpress.org/secret-key/1.1/salt/), which logs every user out, and load them from the environment.',
+    samples: {
+      positive: () => [
+        sample('wp-config.php', `define('AUTH_KEY',         '${mixed(WP_SALT, 64)}');`),
+        sample('public_html/wp-config.php', `define( 'NONCE_SALT', '${mixed(WP_SALT, 64)}' );`),
+      ],
+      negative: () => [
+        sample('wp-config-sample.php', "define( 'AUTH_KEY',         'put your unique phrase here' );"),
+        sample('wp-config.php', "define( 'AUTH_KEY', getenv('WP_AUTH_KEY') );"),
+      ],
+    },
+  },
+  {
+    id: 'filezilla-password',
+    title: 'FileZilla saved password',
+    description: 'A `<Pass>` element of a FileZilla `sitemanager.xml`, `recentservers.xml` or `filezilla.xml`: a server password, in clear or base64.',
+    severity: 'critical',
+    category: 'credential-file-entry',
+    keywords: ['<pass'],
+    paths: ['**/*.xml'],
+    pattern: /<Pass(?: encoding="base64")?>(?=(?<secret>[^<\s]{1,400})<\/Pass>)/,
+    confirm: (match) => realValue(match.secret),
+    remediation: 'Change the server passwords, remove the FileZilla file from the repository and its history, and use key authentication.',
+    samples: {
+      positive: () => [
+        sample('filezilla/recentservers.xml', `\t\t\t<Pass encoding="base64">${Buffer.from(password()).toString('base64')}</Pass>`),
+        sample('config/sitemanager.xml', `      <Pass>${password()}</Pass>`),
+      ],
+      negative: () => [sample('config/sitemanager.xml', '      <Pass />'), sample('docs/pass.xml', '<Password>see vault</Password>')],
+    },
+  },
+  {
+    id: 'firefox-saved-login',
+    title: 'Firefox saved login',
+    description:
+      'An `encryptedUsername`/`encryptedPassword` of a Firefox `logins.json`. They are encrypted with the profile\'s `key4.db`, which often sits next to them and has no primary password.',
+    severity: 'high',
+    category: 'credential-file-entry',
+    keywords: ['encrypted'],
+    paths: ['**/logins.json'],
+    pattern: /"encrypted(?:Username|Password)"[ \t]{0,4}:[ \t]{0,4}"(?=(?<secret>[A-Za-z0-9+/]{20,400}={0,2})")/,
+    remediation: 'Remove the browser profile from the repository and its history, and change the passwords it stored.',
+    samples: {
+      positive: () => [
+        sample('.mozilla/firefox/abc.default/logins.json', `      "encryptedUsername": "${mixed(BASE64, 80)}",\n      "encryptedPassword": "${mixed(BASE64, 80)}",`),
+      ],
+      negative: () => [sample('src/logins.json', '{ "encryptedPassword": "" }'), sample('data/export.json', `"encryptedPassword": "${mixed(BASE64, 80)}"`)],
     },
   },
 ];
