@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
 import { inside } from './workspace-path.js';
@@ -19,11 +19,11 @@ export function writeFileNoFollow(file: string, text: string, workspace: string)
       dir = path.join(dir, part);
       const kind = kindOf(dir);
       if (kind === 'link') throw refused(shown, `its folder ${path.relative(root, dir)} is a symbolic link`);
-      if (kind === 'missing') mkdirSync(dir);
+      if (kind === 'missing') attempt(shown, () => mkdirSync(dir));
       else if (kind !== 'dir') throw new UserError(`cannot write ${shown}: ${path.relative(root, dir)} is not a folder`);
     }
   } else {
-    mkdirSync(path.dirname(full), { recursive: true });
+    attempt(shown, () => mkdirSync(path.dirname(full), { recursive: true }));
   }
   if (kindOf(full) === 'link') throw refused(shown, 'it is a symbolic link');
   let fd: number;
@@ -34,17 +34,54 @@ export function writeFileNoFollow(file: string, text: string, workspace: string)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw refused(shown, 'it is a symbolic link');
-    throw new UserError(`cannot write ${shown}: ${code ?? (error as Error).message}`);
+    throw cannotWrite(shown, error);
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new UserError(`cannot write ${shown}: it is not a regular file`);
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new UserError(`cannot write ${shown}: it is not a regular file`);
     const bytes = Buffer.from(text, 'utf8');
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  } finally {
+    // Some file systems (NFS, quotas) report a full disk only when the file is closed.
     closeSync(fd);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed, or closing failed the same way: the write error is the one to report
+    }
+    // A truncated report would pass for a whole one in a later step (an upload of the SARIF file).
+    rmSync(full, { force: true });
+    throw cannotWrite(shown, error);
+  }
+}
+
+/** What the system said, in words and by its code: "no space left on device (ENOSPC)". */
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+};
+
+export function writeFailureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `${REASONS[code] ?? 'system error'} (${code})` : (error as Error).message;
+}
+
+function cannotWrite(shown: string, error: unknown): UserError {
+  return new UserError(`cannot write ${shown}: ${writeFailureReason(error)}`);
+}
+
+function attempt(shown: string, action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    throw cannotWrite(shown, error);
   }
 }
 
