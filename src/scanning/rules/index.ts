@@ -3,6 +3,7 @@ import { aiRules } from './ai.js';
 import { awsRules } from './aws.js';
 import { azureRules } from './azure.js';
 import { cloudRules } from './cloud.js';
+import { commandLineRules } from './command-lines.js';
 import { connectionStringRules } from './connection-strings.js';
 import { credentialFileRules } from './credential-files.js';
 import { defaultCredentialRules } from './default-credentials.js';
@@ -40,6 +41,7 @@ const SPECIFIC_RULES: SecretRule[] = [
   ...jwtRules,
   ...connectionStringRules,
   ...credentialFileRules,
+  ...commandLineRules,
 ];
 
 /** Every secret and default-credential rule, one file per provider family; specific rules before generic ones. */
