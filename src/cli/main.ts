@@ -7,6 +7,7 @@ import { describeError, UserError } from '../core/errors.js';
 import type { Report } from '../core/report.js';
 import { writeFileNoFollow } from '../core/safe-write.js';
 import { buildBaseline } from '../core/suppress.js';
+import { FINGERPRINT_KEY_ENV } from '../core/fingerprint.js';
 import { createContext } from '../commands/context.js';
 import { failingFindings, runCommand } from '../commands/run.js';
 import { TOOL, VERSION } from '../commands/version.js';
@@ -76,7 +77,7 @@ async function check(args: CliArgs, io: CliIo): Promise<number> {
 
   if (args.command === 'baseline') {
     const file = path.resolve(io.cwd, args.output ?? path.join(args.path, '.keywarden-baseline.json'));
-    const baseline = buildBaseline(result.findings, ctx.now);
+    const baseline = buildBaseline(result.findings, ctx.now, Boolean(ctx.env[FINGERPRINT_KEY_ENV]));
     writeFileNoFollow(file, `${JSON.stringify(baseline, null, 2)}\n`, ctx.root);
     io.stderr.write(`keywarden: wrote ${baseline.findings.length} fingerprints to ${path.relative(io.cwd, file) || file}\n`);
     return 0;

@@ -1,9 +1,10 @@
 import type { RunContext } from '../core/context.js';
-import { LEVEL_RANK, compareFindings, type Finding, type Level } from '../core/finding.js';
+import { LEVEL_RANK, compareFindings, withoutMatchParts, type Finding, type Level } from '../core/finding.js';
+import { FINGERPRINT_KEY_ENV } from '../core/fingerprint.js';
 import { redactFinding } from '../core/redact.js';
 import { mergeResults, type CheckResult } from '../core/result.js';
 import { INLINE_ALLOW_RULES } from '../core/inline-allow.js';
-import { applySuppressions, EXPIRED_IGNORE_RULE, parseBaseline, readBaseline } from '../core/suppress.js';
+import { applySuppressions, baselineKeyMismatch, EXPIRED_IGNORE_RULE, parseBaseline, readBaseline, type LoadedBaseline } from '../core/suppress.js';
 import { CONFIG_CHANGE_RULE, pendingChangeFindings, relativeTo } from '../config/trusted.js';
 import { runRotate, runRotationCheck, type RotateOptions } from '../rotation/index.js';
 import { runScan, type ScanOptions } from '../scanning/index.js';
@@ -32,15 +33,19 @@ export async function runCommand(command: CheckCommand, ctx: RunContext, options
   result.findings = dropRestatements(result.findings).filter((f) => !disabled.has(f.ruleId));
   const pending = command === 'baseline' ? [] : pendingChangeFindings(ctx.trustedFiles);
   const baselineFile = command === 'baseline' ? undefined : (options.baseline ?? configBaseline(ctx));
+  const shownBaseline = baselineFile && (relativeTo(ctx.root, baselineFile) ?? baselineFile);
+  const baseline = baselineFile ? baselineOf(ctx, baselineFile) : undefined;
+  const mismatch = baseline && baselineKeyMismatch(baseline, Boolean(ctx.env[FINGERPRINT_KEY_ENV]), shownBaseline!);
+  if (mismatch) ctx.log.warning(mismatch);
   const findings = applySuppressions([...result.findings, ...pending], {
     root: ctx.root,
     now: ctx.now,
     ignore: ctx.config.scan.ignore,
-    baseline: baselineFile ? baselineOf(ctx, baselineFile) : undefined,
-    baselineFile: baselineFile && (relativeTo(ctx.root, baselineFile) ?? baselineFile),
+    baseline,
+    baselineFile: shownBaseline,
     source: ctx.source,
   })
-    .map(redactFinding)
+    .map((f) => redactFinding(withoutMatchParts(f)))
     .sort(compareFindings);
   const rules = ctx.config.scan.ignore.length > 0 ? [...result.rules, EXPIRED_IGNORE_RULE] : [...result.rules];
   if (pending.length > 0) rules.push(CONFIG_CHANGE_RULE);
@@ -59,7 +64,7 @@ function configBaseline(ctx: RunContext): string | undefined {
 }
 
 /** The baseline's fingerprints from the trusted source: on a pull request, the base commit's file. */
-function baselineOf(ctx: RunContext, file: string): Set<string> | undefined {
+function baselineOf(ctx: RunContext, file: string): LoadedBaseline | undefined {
   const origin = ctx.trustedFiles?.origin;
   if (!ctx.trustedFiles || origin?.kind === 'workspace' || origin?.kind === 'head') return readBaseline(ctx.root, file);
   const shown = relativeTo(ctx.root, file) ?? file;

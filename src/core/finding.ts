@@ -78,6 +78,12 @@ export interface Finding {
   /** History scans: the first commit that added the value. */
   commit?: string;
   suppression?: Suppression;
+  /**
+   * In memory only, dropped before any report (see `withoutMatchParts`): what the fingerprint was made
+   * of, so that baselines of older formats and entries naming renamed rule ids can still be matched.
+   * `legacyValuePart` is the value part of the v1 recipe (`sha256(value)`), which a report must never hold.
+   */
+  matchParts?: { valuePart: string; legacyValuePart?: string };
 }
 
 /** Static description of a rule, for SARIF `tool.driver.rules` and the job summary. */
@@ -109,7 +115,7 @@ export interface FindingInput {
    * Hashed into the fingerprint, never stored: the normalized content of a problem, or (found secrets)
    * the value part already made safe by core/fingerprint.ts.
    */
-  fingerprintMaterial: string | { valuePart: string };
+  fingerprintMaterial: string | { valuePart: string; legacyValuePart?: string };
   commit?: string;
 }
 
@@ -117,11 +123,20 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** Stable across line moves: rule id + file + hash of the matched value (never the value itself). */
 /** Stable across line moves: rule id + file + the value part (a hash, never the value itself). */
 export function fingerprintOf(ruleId: string, file: string, material: string | { valuePart: string }): string {
-  const valuePart = typeof material === 'string' ? sha256Hex(material) : material.valuePart;
-  return sha256Hex(`${ruleId}\u0000${file}\u0000${valuePart}`).slice(0, 32);
+  return sha256Hex(`${ruleId}\u0000${file}\u0000${valuePartOf(material)}`).slice(0, 32);
+}
+
+function valuePartOf(material: string | { valuePart: string }): string {
+  return typeof material === 'string' ? sha256Hex(material) : material.valuePart;
+}
+
+/** A finding as reports may hold it: without its in-memory match parts. */
+export function withoutMatchParts(finding: Finding): Finding {
+  if (!finding.matchParts) return finding;
+  const { matchParts: _dropped, ...rest } = finding;
+  return rest;
 }
 
 export function makeFinding(input: FindingInput): Finding {
@@ -133,6 +148,10 @@ export function makeFinding(input: FindingInput): Finding {
     level: levelOf(input.severity),
     securitySeverity: scoreOf(input.severity),
     fingerprint: fingerprintOf(input.ruleId, input.file, fingerprintMaterial),
+    matchParts: {
+      valuePart: valuePartOf(fingerprintMaterial),
+      ...(typeof fingerprintMaterial !== 'string' && fingerprintMaterial.legacyValuePart ? { legacyValuePart: fingerprintMaterial.legacyValuePart } : {}),
+    },
   };
 }
 

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ConfigSource, IgnoreEntry } from '../config/types.js';
 import { UserError } from './errors.js';
-import { makeFinding, type Finding, type RuleDescriptor, type Suppression } from './finding.js';
+import { fingerprintOf, makeFinding, type Finding, type RuleDescriptor, type Suppression } from './finding.js';
 import { allowFor, AllowNotes, type AllowVerdict } from './inline-allow.js';
+import { idsFor, RULE_RENAMES, type RuleRenames } from './rule-renames.js';
 
 export const EXPIRED_IGNORE_RULE: RuleDescriptor = {
   id: 'config-ignore-expired',
@@ -17,50 +18,97 @@ export const EXPIRED_IGNORE_RULE: RuleDescriptor = {
   severity: 'high',
 };
 
-/** A baseline file: the fingerprints of findings accepted when it was written. Never values. */
+/**
+ * A baseline file: the fingerprints of findings accepted when it was written. Never values.
+ * `keyed` says whether the fingerprints were made with `KEYWARDEN_FINGERPRINT_KEY`, so that a run with
+ * another key setting warns instead of silently reporting everything again. Version 1 files (no `keyed`)
+ * are still read; their entries match a finding's v1 fingerprint (docs/reports.md#fingerprints).
+ */
 export interface Baseline {
-  version: 1;
+  version: 2;
   generated: string;
+  keyed: boolean;
   findings: { fingerprint: string; ruleId: string; file: string }[];
 }
 
-export function buildBaseline(findings: Finding[], now: Date): Baseline {
+/** A baseline as read: the fingerprints of one format version. */
+export interface LoadedBaseline {
+  version: 1 | 2;
+  /** Version 2 only. */
+  keyed?: boolean;
+  fingerprints: Set<string>;
+}
+
+const BASELINE_VERSIONS = [1, 2];
+
+export function buildBaseline(findings: Finding[], now: Date, keyed: boolean): Baseline {
   const seen = new Set<string>();
   const entries = findings
     .filter((f) => !f.suppression && !seen.has(f.fingerprint) && seen.add(f.fingerprint))
     .map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, file: f.file }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint));
-  return { version: 1, generated: now.toISOString(), findings: entries };
+  return { version: 2, generated: now.toISOString(), keyed, findings: entries };
 }
 
-export function readBaseline(root: string, file: string): Set<string> {
+export function readBaseline(root: string, file: string): LoadedBaseline {
   const full = path.resolve(root, file);
   if (!existsSync(full)) throw new UserError(`baseline file not found: ${file} (write one with "keywarden baseline")`);
   return parseBaseline(readFileSync(full, 'utf8'), file);
 }
 
-/** The fingerprints of a baseline's text; `file` names it in errors. */
-export function parseBaseline(text: string, file: string): Set<string> {
+/** A baseline's text, version 1 or 2; `file` names it in errors. */
+export function parseBaseline(text: string, file: string): LoadedBaseline {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     throw new UserError(`baseline is not valid JSON: ${(error as Error).message}`, { file });
   }
-  const findings = (parsed as Partial<Baseline>)?.findings;
+  const { version, keyed, findings } = (parsed ?? {}) as { version?: unknown; keyed?: unknown; findings?: unknown };
+  if (!BASELINE_VERSIONS.includes(version as number)) {
+    throw new UserError(`baseline has unknown version ${JSON.stringify(version) ?? 'none'} (this keywarden reads versions 1 and 2; write it again with "keywarden baseline")`, { file });
+  }
   if (!Array.isArray(findings) || findings.some((f) => typeof f?.fingerprint !== 'string')) {
     throw new UserError('baseline has no "findings" list of fingerprints (write one with "keywarden baseline")', { file });
   }
-  return new Set(findings.map((f) => f.fingerprint));
+  const fingerprints = new Set(findings.map((f: { fingerprint: string }) => f.fingerprint));
+  if (version === 1) return { version: 1, fingerprints };
+  if (typeof keyed !== 'boolean') throw new UserError('baseline version 2 has no "keyed" true or false (write it again with "keywarden baseline")', { file });
+  return { version: 2, keyed, fingerprints };
+}
+
+/**
+ * The warning for a version 2 baseline written with another `KEYWARDEN_FINGERPRINT_KEY` setting than
+ * this run's: its secrets' fingerprints cannot match, so every accepted secret is reported again.
+ */
+export function baselineKeyMismatch(baseline: LoadedBaseline, keyed: boolean, file: string): string | undefined {
+  if (baseline.version !== 2 || baseline.keyed === keyed) return undefined;
+  const written = baseline.keyed ? 'with KEYWARDEN_FINGERPRINT_KEY' : 'without KEYWARDEN_FINGERPRINT_KEY';
+  const now = keyed ? 'this run has one' : 'this run has none';
+  return `baseline ${file} was written ${written} and ${now}: secrets it lists are reported again; set the key as when it was written, or run "keywarden baseline" again`;
+}
+
+/**
+ * The fingerprints a finding is known by in a baseline or an ignore entry: its own, and the same recipe
+ * under every old id of its rule; for version 1 also the v1 recipe (legacy value part).
+ */
+function fingerprintsOf(finding: Finding, renames: RuleRenames, legacy: boolean): string[] {
+  const ids = idsFor(finding.ruleId, renames);
+  const parts = finding.matchParts;
+  if (!parts) return [finding.fingerprint];
+  const valueParts = legacy && parts.legacyValuePart ? [parts.valuePart, parts.legacyValuePart] : [parts.valuePart];
+  return ids.flatMap((id) => valueParts.map((valuePart) => fingerprintOf(id, finding.file, { valuePart })));
 }
 
 export interface SuppressionInputs {
   root: string;
   now: Date;
   ignore: IgnoreEntry[];
-  baseline?: Set<string>;
+  baseline?: LoadedBaseline;
   baselineFile?: string;
   source: ConfigSource;
+  /** Old rule id → new id; the default is the project's table (tests inject their own). */
+  renames?: RuleRenames;
 }
 
 /**
@@ -69,6 +117,8 @@ export interface SuppressionInputs {
  * Suppressed findings are kept: SARIF shows them as suppressions and the summary counts them.
  */
 export function applySuppressions(findings: Finding[], inputs: SuppressionInputs): Finding[] {
+  const renames = inputs.renames ?? RULE_RENAMES;
+  const baseline = inputs.baseline;
   const today = inputs.now.toISOString().slice(0, 10);
   const active = inputs.ignore.filter((entry) => !entry.expires || entry.expires >= today);
   const expired = inputs.ignore.filter((entry) => entry.expires && entry.expires < today);
@@ -91,9 +141,9 @@ export function applySuppressions(findings: Finding[], inputs: SuppressionInputs
       const suppression = notesOf(finding).take({ ...verdict, ...stale });
       if (suppression) return { ...finding, suppression };
     }
-    const entry = active.find((e) => ignoreMatches(e, finding));
+    const entry = active.find((e) => ignoreMatches(e, finding, renames));
     if (entry) return { ...finding, suppression: { kind: 'ignore', justification: entry.reason } };
-    if (inputs.baseline?.has(finding.fingerprint)) {
+    if (baseline && fingerprintsOf(finding, renames, baseline.version === 1).some((print) => baseline.fingerprints.has(print))) {
       return { ...finding, suppression: { kind: 'baseline', justification: `listed in baseline ${inputs.baselineFile ?? ''}`.trim() } };
     }
     return finding;
@@ -117,14 +167,16 @@ export function applySuppressions(findings: Finding[], inputs: SuppressionInputs
   return [...marked, ...allowNotes, ...expiredFindings];
 }
 
-function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
+function ignoreMatches(entry: IgnoreEntry, finding: Finding, renames: RuleRenames): boolean {
   // An allowlist tests the secret itself, which only the scanner holds (see valueAllowlist).
   if (entry.value || entry.stopwords) return false;
-  return entryCovers(entry, finding.ruleId, finding.file) && (!entry.fingerprint || entry.fingerprint === finding.fingerprint);
+  return entryCovers(entry, finding.ruleId, finding.file, renames) && (!entry.fingerprint || fingerprintsOf(finding, renames, true).includes(entry.fingerprint));
 }
 
-function entryCovers(entry: IgnoreEntry, ruleId: string, file: string): boolean {
-  if (entry.rule && !minimatch(ruleId, entry.rule)) return false;
+/** A rule glob naming a rule's old id (see rule-renames.ts) still covers the rule. */
+function entryCovers(entry: IgnoreEntry, ruleId: string, file: string, renames: RuleRenames = RULE_RENAMES): boolean {
+  const rule = entry.rule;
+  if (rule && !idsFor(ruleId, renames).some((id) => minimatch(id, rule))) return false;
   if (entry.paths && !entry.paths.some((glob) => minimatch(file, glob, { dot: true }))) return false;
   return true;
 }

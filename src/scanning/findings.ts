@@ -1,5 +1,5 @@
 import { makeFinding, type Finding, type RuleDescriptor, type Suppression } from '../core/finding.js';
-import { fingerprintValue } from '../core/fingerprint.js';
+import { fingerprintValue, legacyValuePart } from '../core/fingerprint.js';
 import { redactSnippet, type ReportedSpan } from '../core/redact.js';
 import type { Match } from './engine.js';
 import { AllowNotes, INLINE_ALLOW_RULES, redactReason } from '../core/inline-allow.js';
@@ -186,6 +186,7 @@ export function findingsFor(file: string, matches: Match[], options: FindingsOpt
       snippet: snippetFor(match, byLine.get(match.line)!, shown),
       fingerprintMaterial: {
         valuePart: fingerprintValue({ value: match.secret, dictionary: match.rule.category === 'default-credential', line: match.lineText }, options.fingerprintKey),
+        legacyValuePart: legacyValuePart(match.secret),
       },
       ...(commit ? { commit } : {}),
     });

@@ -87,7 +87,7 @@ describe('applySuppressions', () => {
   it('applies a baseline written by buildBaseline', () => {
     const dir = tempDir();
     const known = finding();
-    const baseline = buildBaseline([known], now);
+    const baseline = buildBaseline([known], now, false);
     expect(JSON.stringify(baseline)).not.toContain('value-a');
     writeFileSync(path.join(dir, 'b.json'), JSON.stringify(baseline));
     const set = readBaseline(dir, 'b.json');
@@ -100,7 +100,7 @@ describe('applySuppressions', () => {
   it('refuses a missing or malformed baseline with a clear error', () => {
     const dir = tempDir();
     expect(() => readBaseline(dir, 'none.json')).toThrow(UserError);
-    writeFileSync(path.join(dir, 'bad.json'), '{"findings": 3}');
+    writeFileSync(path.join(dir, 'bad.json'), '{"version": 1, "findings": 3}');
     expect(() => readBaseline(dir, 'bad.json')).toThrow(/fingerprints/);
   });
 
