@@ -1,3 +1,4 @@
+import { splitLines } from './lines.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
@@ -224,7 +225,7 @@ class FileLines {
       let lines: string[] | null = null;
       if (full.startsWith(path.resolve(this.root)) && existsSync(full)) {
         try {
-          lines = readFileSync(full, 'utf8').split(/\r?\n/);
+          lines = splitLines(readFileSync(full, 'utf8'));
         } catch {
           lines = null;
         }

@@ -1,3 +1,5 @@
+import { LINE_END } from '../core/lines.js';
+
 /**
  * Escaping for text that comes from scanned files (messages, paths, snippets): such text may come
  * from an untrusted pull request, so it must not drive a terminal, inject Markdown/HTML, hide itself
@@ -12,7 +14,6 @@
 // line and paragraph separators and the BOM: none may reach output raw.
 const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 const UNSAFE_TEST = new RegExp(UNSAFE_CHARS.source);
-const LINE_BREAK = /\r\n|\r|\n/;
 
 /** `\xNN` for code points up to FF, `\uNNNN` above: visible, never executed. */
 function escapeChar(c: string): string {
@@ -41,12 +42,12 @@ export function printable(text: string): string {
  * none can start a workflow command.
  */
 export function logText(text: string): string {
-  return text.split(LINE_BREAK).map(printable).join('\n');
+  return text.split(LINE_END).map(printable).join('\n');
 }
 
 /** Composed output whose pieces are already printable (a coloured report): no line may open a command. */
 export function commandSafe(text: string): string {
-  return text.split(LINE_BREAK).map(defuseCommands).join('\n');
+  return text.split(LINE_END).map(defuseCommands).join('\n');
 }
 
 /**
@@ -54,7 +55,7 @@ export function commandSafe(text: string): string {
  * no `##[` (core cannot escape `#`, and no line of stdout should hold a legacy command opener).
  */
 export function isPlainPath(file: string): boolean {
-  return !UNSAFE_TEST.test(file) && !LINE_BREAK.test(file) && !file.includes('\t') && !file.includes('##[');
+  return !UNSAFE_TEST.test(file) && !LINE_END.test(file) && !file.includes('\t') && !file.includes('##[');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { withLfLineEnds } from '../core/lines.js';
 import { committedFileFindings } from './committed-files.js';
 import { listFiles, WorkTreeReader, type ReadOutcome } from './files.js';
 import { skipDecision } from './filters.js';
@@ -30,7 +31,8 @@ export async function scanTree(session: ScanSession): Promise<void> {
     if (outcome.kind === 'text') {
       const minified = skipDecision(file, { text: outcome.text });
       if (minified) session.skip(minified);
-      else session.scan(file, outcome.text);
+      // Tree mode counts lines as editors do; diff and history keep git's lines (git splits on \n only).
+      else session.scan(file, withLfLineEnds(outcome.text));
       continue;
     }
     if (outcome.reason === 'too-large') session.tooLarge(file, outcome.size ?? 0);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitLines } from '../../src/core/lines.js';
 import { effectiveValues, parseEnv } from '../../src/validation/env/parse.js';
 import { RUNS, anyChars, textOf } from '../support/arbitraries.js';
 
@@ -26,7 +27,7 @@ describe('.env parser properties', () => {
     fc.assert(
       fc.property(fc.oneof(textOf(ENV_FRAGMENTS), anyChars(200)), (text) => {
         const parsed = parseEnv(text);
-        const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).length;
+        const lines = splitLines(text.replace(/^\uFEFF/, '')).length;
         for (const p of parsed.problems) {
           expect(p.message).not.toMatch(/[\r\n]/);
           expect(p.line).toBeGreaterThanOrEqual(1);

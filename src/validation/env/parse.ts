@@ -14,6 +14,7 @@
  * still recoverable, as entries too, so that security checks still see what a reader would load.
  */
 
+import { splitLines } from '../../core/lines.js';
 import { safeName } from '../../core/redact.js';
 
 export type QuoteStyle = 'none' | 'single' | 'double';
@@ -69,9 +70,9 @@ export function isOpaqueValue(value: string): boolean {
   return value.startsWith('encrypted:') || REFERENCE.test(value);
 }
 
-/** Parses .env text (already decoded; a BOM and CRLF line ends are accepted). */
+/** Parses .env text (already decoded; a BOM and CRLF or CR-only line ends are accepted). */
 export function parseEnv(text: string): ParsedEnv {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = splitLines(text.replace(/^\uFEFF/, ''));
   const variables: EnvVariable[] = [];
   const problems: EnvSyntaxProblem[] = [];
   const problem = (ruleId: EnvSyntaxRule, line: number, column: number, message: string, key?: string): void => {

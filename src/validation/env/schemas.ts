@@ -1,4 +1,5 @@
 /** The schemas an env entry validates against: a built-in preset and/or a schema file from the repo. */
+import { splitLines } from '../../core/lines.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
@@ -23,7 +24,7 @@ export interface LoadedSchema {
 }
 
 function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split('\n');
+  const before = splitLines(text.slice(0, offset));
   return { line: before.length, column: before.at(-1)!.length + 1 };
 }
 

@@ -28,7 +28,7 @@ function firstBadByte(bytes: Uint8Array): { offset: number; nul: boolean } | und
 
 function lineAt(bytes: Uint8Array, offset: number): number {
   let line = 1;
-  for (let i = 0; i < offset; i += 1) if (bytes[i] === 0x0a) line += 1;
+  for (let i = 0; i < offset; i += 1) if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) line += 1;
   return line;
 }
 

@@ -1,3 +1,4 @@
+import { withLfLineEnds } from '../../core/lines.js';
 import hcl from 'js-hcl-parser';
 import { redactText, safeName } from '../../core/redact.js';
 import { locatePathBlocks, locateTopLevelKey, type Position } from './locate.js';
@@ -66,7 +67,7 @@ function lineOfOffset(bytes: Uint8Array, offset: number): Position {
   let line = 1;
   let lineStart = 0;
   for (let k = 0; k < offset; k += 1) {
-    if (bytes[k] === 0x0a) {
+    if (bytes[k] === 0x0a || (bytes[k] === 0x0d && bytes[k + 1] !== 0x0a)) {
       line += 1;
       lineStart = k + 1;
     }
@@ -239,7 +240,9 @@ function positionsFor(paths: string[], text: string): Position[] {
 }
 
 /** Parses a policy's text (HCL or JSON form) into located, normalized rules. */
-export function parsePolicy(text: string, file: string): ParseOutcome {
+export function parsePolicy(source: string, file: string): ParseOutcome {
+  // The HCL parser and the locators count lines by \n: a CR-only policy would be one line.
+  const text = withLfLineEnds(source);
   const parsed = parseHcl(text);
   if ('problem' in parsed) return { ok: false, problem: parsed.problem };
   const { path: rawPaths, ...topLevel } = parsed.value;
