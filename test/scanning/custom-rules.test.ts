@@ -97,7 +97,7 @@ describe('scan.rules: custom rules in config', () => {
       [rule({ regex: '(?<secret>acme_[a-z' }), /^scan\.rules\[1\]\.regex: regex is not a valid regular expression/, 'regex:'],
       [rule({ regex: 'acme_[A-Za-z0-9]{32}' }), /^scan\.rules\[1\]\.regex: regex needs a named group around the secret/, 'regex:'],
       [rule({ regex: '(?<secret>acme_(?:[a-z0-9]+)+)_end', samples: { positive: ['x=acme_q7w3e9r2t5y8u1i4_end'] } }), /^scan\.rules\[1\]\.regex: regex can backtrack catastrophically/, 'regex:'],
-      [rule({ allow: ['(a+)+b'], samples: { positive: [`x=${acmeToken()}`] } }), /^scan\.rules\[1\]\.allow\[0\]: allow\[0\] can backtrack catastrophically/, '- (a+)+b'],
+      [rule({ allow: ['^(a+)+b$'], samples: { positive: [`x=${acmeToken()}`] } }), /^scan\.rules\[1\]\.allow\[0\]: allow\[0\] can backtrack catastrophically/, '- ^(a+)+b$'],
       [rule({ id: RULES[0]!.id }), new RegExp(`^scan\\.rules\\[1\\]\\.id: id "${RULES[0]!.id}" is a built-in rule's`), 'id:'],
       [rule({ id: 'first-rule' }), /^scan\.rules\[1\]\.id: id "first-rule" is used by an earlier entry/, 'id:'],
     ];
