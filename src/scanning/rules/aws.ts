@@ -1,5 +1,5 @@
 import type { SecretRule } from '../rule.js';
-import { ASSIGN, BASE32, BASE64, DIGITS, HEX, mixed, random, sample, tokenPattern } from './support.js';
+import { BASE32, BASE64, DIGITS, HEX, mixed, random, sample, tokenPattern } from './support.js';
 
 const accessKeyId = (): string => 'AKIA' + random(BASE32, 16);
 const secretKey = (): string => random(BASE64, 40);
@@ -34,11 +34,12 @@ export const awsRules: SecretRule[] = [
   {
     id: 'aws-secret-access-key',
     title: 'AWS secret access key',
-    description: 'A 40-character AWS secret access key assigned to an AWS secret-key name.',
+    description: 'A 40-character AWS secret access key assigned to an AWS secret-key name, or given to it on a command line (`aws configure set aws_secret_access_key …`).',
     severity: 'critical',
     category: 'provider-token',
     keywords: ['secret_access', 'secretaccess', 'aws_secret', 'awssecret'],
-    pattern: new RegExp(`secret(?=[A-Za-z0-9_]{0,20}${ASSIGN}(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=]))`, 'i'),
+    // Glue: an assignment, or the spaces of a command line (`aws configure set aws_secret_access_key …`).
+    pattern: new RegExp(`secret(?=[A-Za-z0-9_]{0,20}[ \\t"':=>]{1,12}(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=]))`, 'i'),
     // The anchor is the word "secret"; the key must also name AWS or a secret access key.
     confirm: (match) => /aws_?secret|secret_?access/i.test(match.line),
     minEntropy: 4,
@@ -49,6 +50,7 @@ export const awsRules: SecretRule[] = [
         sample('.env', `AWS_SECRET_ACCESS_KEY=${secretKey()}`),
         sample('credentials', `aws_secret_access_key = ${secretKey()}`),
         sample('src/s3.ts', `const s3 = new S3({ secretAccessKey: '${secretKey()}' });`),
+        sample('scripts/setup.sh', `aws configure set aws_secret_access_key ${secretKey()} --profile ci`),
       ],
       negative: () => [
         sample('docs/aws.md', `aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY${'EXAMPLEKEY'}`),
