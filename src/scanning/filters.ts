@@ -172,11 +172,26 @@ const REFERENCES: RegExp[] = [
   /^(?:var|local|data|module)\.[A-Za-z_][\w.[\]"-]*$/,
 ];
 
+const PLACEHOLDER_WORDS = ['example', 'dummy', 'sample', 'fake', 'test', 'placeholder', 'mock'];
+const capitalized = (word: string): string => word[0]!.toUpperCase() + word.slice(1);
+/** A word glued on without a separator (`testkey`, `fakeToken`) still reads as a made-up value. */
+const GLUED = '(?:s|ing|key|token|secret|pass|password|pwd|user|value|api|data)?';
+
+/**
+ * A placeholder word is a whole segment of the value: at its start or after a separator or a camelCase
+ * step, and not followed by more lower-case letters. A random tail that happens to hold `9test` or `testq`
+ * (a real-format OpenAI or Slack key) is not a placeholder; `test-password-987`, `myFakeToken` are.
+ */
+const WORD_SEGMENT = new RegExp(
+  `(?:^|[^A-Za-z0-9])(?:${[...PLACEHOLDER_WORDS, ...PLACEHOLDER_WORDS.map(capitalized), ...PLACEHOLDER_WORDS.map((w) => w.toUpperCase())].join('|')})${GLUED}(?![a-z])`,
+);
+const CAMEL_SEGMENT = new RegExp(`[a-z](?:${PLACEHOLDER_WORDS.map(capitalized).join('|')})${GLUED}(?![a-z])`);
+
 /** Placeholder words; not applied to default-credential rules, where `changeme` or `password` is the finding. */
 const SOFT_PLACEHOLDERS: RegExp[] = [
   /change[_-]?me|change[_-]?it|change[_-]?this/i,
-  /(?:^|[^a-z])(?:example|dummy|sample|fake|test|placeholder|mock)/i,
-  /[a-z](?:Example|Dummy|Sample|Fake|Test|Placeholder|Mock)/,
+  WORD_SEGMENT,
+  CAMEL_SEGMENT,
   /^(?:password|passwd|secret|token|api[_-]?key|key|value|string|foo|bar|baz|qux|abc|xyz)s?\d{0,3}$/i,
   /^(?:\d+|[a-z]+)$/i,
 ];
