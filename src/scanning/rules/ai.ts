@@ -55,15 +55,18 @@ export const aiRules: SecretRule[] = [
   {
     id: 'huggingface-token',
     title: 'Hugging Face access token',
-    description: 'A Hugging Face user access token (`hf_` + 34 letters).',
+    description: 'A Hugging Face user access token (`hf_` + 34 letters) or organization API token (`api_org_` + 34 letters).',
     severity: 'high',
     category: 'provider-token',
-    keywords: ['hf_'],
-    pattern: tokenPattern('hf_[A-Za-z0-9]{34}'),
+    keywords: ['hf_', 'api_org_'],
+    pattern: tokenPattern('(?:hf_|api_org_)[A-Za-z0-9]{34}'),
     minEntropy: 3.8,
     remediation: 'Invalidate the token at huggingface.co → Settings → Access Tokens.',
     samples: {
-      positive: () => [sample('train.py', `login(token="hf_${mixed(LOWER + UPPER, 34)}")`)],
+      positive: () => [
+        sample('train.py', `login(token="hf_${mixed(LOWER + UPPER, 34)}")`),
+        sample('.env', `HF_ORG_TOKEN=api_org_${mixed(LOWER + UPPER, 34)}`),
+      ],
       negative: () => [sample('train.py', `model_id = "hf_${'a'.repeat(34)}"`)],
     },
   },

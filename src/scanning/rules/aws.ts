@@ -13,7 +13,7 @@ export const awsRules: SecretRule[] = [
     severity: 'high',
     category: 'provider-token',
     keywords: ['akia', 'asia', 'abia', 'acca'],
-    pattern: tokenPattern('(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}', 'A-Za-z0-9'),
+    pattern: tokenPattern('(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}', 'A-Za-z0-9'),
     minEntropy: 3,
     // AWS's documentation examples all end in EXAMPLE (AKIAIOSFODNN7EXAMPLE).
     allow: [/EXAMPLE$/],

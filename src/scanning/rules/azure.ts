@@ -79,7 +79,7 @@ export const azureRules: SecretRule[] = [
     severity: 'critical',
     category: 'provider-token',
     keywords: ['q~'],
-    pattern: tokenPattern('[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}', 'A-Za-z0-9_~.-'),
+    pattern: tokenPattern('[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}', 'A-Za-z0-9_~.-'),
     minEntropy: 3.5,
     remediation: 'Delete the secret under App registrations → Certificates & secrets, and prefer federated credentials.',
     samples: {

@@ -1,7 +1,20 @@
 import type { SecretRule } from '../rule.js';
-import { BASE64, badChecksumToken, checksummedToken, hasBase62Checksum, mixed, sample, tokenPattern } from './support.js';
+import { BASE64, HEX, UUID, badChecksumToken, checksummedToken, hasBase62Checksum, mixed, namedTokenRule, random, sample, tokenPattern, uuid } from './support.js';
 
 export const npmRules: SecretRule[] = [
+  namedTokenRule({
+    id: 'npm-legacy-token',
+    title: 'npm legacy access token (UUID form)',
+    description: 'A UUID-format npm token (issued before 2021) assigned to a key naming npm (`NPM_TOKEN=`, `npm_auth_token:`).',
+    names: ['npm'],
+    format: UUID,
+    severity: 'critical',
+    remediation: 'Revoke the token on npmjs.com (Access Tokens), create a granular token with an expiry and store it as a CI secret.',
+    make: uuid,
+    nearMiss: () => random(HEX, 32),
+    file: '.github/workflows/publish.yml',
+    line: (t) => `        NPM_TOKEN: ${t}`,
+  }),
   {
     id: 'npm-access-token',
     title: 'npm access token',

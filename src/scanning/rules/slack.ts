@@ -48,7 +48,7 @@ export const slackRules: SecretRule[] = [
     severity: 'high',
     category: 'provider-token',
     keywords: ['xapp-'],
-    pattern: tokenPattern('xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[a-f0-9]{64}', 'A-Za-z0-9_-'),
+    pattern: tokenPattern('xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[A-Za-z0-9]{32,100}', 'A-Za-z0-9_-'),
     remediation: 'Revoke the app-level token under Basic Information → App-Level Tokens and generate a new one.',
     samples: {
       positive: () => [sample('.env', `SLACK_APP_TOKEN=xapp-1-${teamId('A')}-${slackId()}-${random(HEX, 64)}`)],
@@ -58,15 +58,20 @@ export const slackRules: SecretRule[] = [
   {
     id: 'slack-legacy-token',
     title: 'Slack legacy or workspace token',
-    description: 'A legacy Slack token (`xoxa-`, `xoxr-` refresh, `xoxs-` session).',
+    description: 'A legacy or rotating Slack token (`xoxa-`, `xoxo-`, `xoxr-` refresh, `xoxs-` session, `xoxe-` configuration refresh, `xoxe.xoxp-`/`xoxe.xoxb-` rotating access, legacy `xoxb-` bot with one number).',
     severity: 'high',
     category: 'provider-token',
-    keywords: ['xoxa-', 'xoxr-', 'xoxs-'],
-    pattern: tokenPattern('xox[ars]-[0-9]{1,13}-[A-Za-z0-9-]{20,200}', 'A-Za-z0-9_-'),
+    keywords: ['xoxa-', 'xoxo-', 'xoxr-', 'xoxs-', 'xoxe', 'xoxb-'],
+    pattern: tokenPattern('(?:xox[aorse]-[0-9]{1,13}-[A-Za-z0-9-]{20,300}|xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9-]{60,300}|xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})', 'A-Za-z0-9_-'),
     minEntropy: 3.5,
     remediation: 'Revoke the token in Slack and migrate to a bot token with minimal scopes.',
     samples: {
-      positive: () => [sample('legacy/slack.rb', `SLACK = "xoxs-${slackId()}-${slackId()}-${mixed(BASE62, 40)}"`)],
+      positive: () => [
+        sample('legacy/slack.rb', `SLACK = "xoxs-${slackId()}-${slackId()}-${mixed(BASE62, 40)}"`),
+        sample('.env', `SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-${mixed(BASE62, 140)}`),
+        sample('.env', `SLACK_ACCESS_TOKEN=xoxe.xoxp-1-${mixed(BASE62, 150)}`),
+        sample('legacy/bot.py', `token = "xoxb-${slackId()}-${mixed(BASE62, 24)}"`),
+      ],
       negative: () => [sample('legacy/slack.rb', 'SLACK = "xoxs-your-token-here"')],
     },
   },

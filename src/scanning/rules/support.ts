@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isPlaceholderValue } from '../filters.js';
+import type { SecretRule } from '../rule.js';
 
 /** Shared building blocks for rule files: charsets, checksums, sample builders. */
 
@@ -128,3 +129,47 @@ export function tokenPattern(token: string, boundary = 'A-Za-z0-9_', flags = '',
  * told apart later, in `confirm`. Kept to two classes so redos-detector can prove it linear.
  */
 export const ASSIGN = `[ \\t"']{0,6}[:=>]{1,3}[ \\t"']{0,6}`;
+
+interface NamedToken {
+  id: string;
+  title: string;
+  description: string;
+  /** Lower-case names that must lead the key the value is assigned to (`VERCEL_TOKEN=`, `heroku_api_key:`). */
+  names: string[];
+  /** Regex source of the value's format. */
+  format: string;
+  boundary?: string;
+  minEntropy?: number;
+  severity?: 'critical' | 'high' | 'medium';
+  remediation: string;
+  make: () => string;
+  nearMiss: () => string;
+  file: string;
+  line: (token: string) => string;
+}
+
+/**
+ * A token with no prefix of its own (24 alphanumerics, a UUID): reported only when the key it is assigned
+ * to names the provider, so a bare UUID or id elsewhere is never taken for it.
+ */
+export function namedTokenRule(spec: NamedToken): SecretRule {
+  const boundary = spec.boundary ?? 'A-Za-z0-9_-';
+  return {
+    id: spec.id,
+    title: spec.title,
+    description: spec.description,
+    severity: spec.severity ?? 'high',
+    category: 'provider-token',
+    keywords: spec.names,
+    pattern: new RegExp(`(?:${spec.names.join('|')})(?=[A-Za-z0-9_.-]{0,24}${ASSIGN}(?<secret>${spec.format})(?![${boundary}]))`, 'i'),
+    minEntropy: spec.minEntropy ?? 3,
+    remediation: spec.remediation,
+    samples: {
+      positive: () => [sample(spec.file, spec.line(spec.make()))],
+      negative: () => [sample(spec.file, spec.line(spec.nearMiss()))],
+    },
+  };
+}
+
+export const uuid = (): string => `${random(HEX, 8)}-${random(HEX, 4)}-4${random(HEX, 3)}-a${random(HEX, 3)}-${random(HEX, 12)}`;
+export const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';

@@ -1,5 +1,5 @@
 import type { SecretRule } from '../rule.js';
-import { BASE62, BASE64URL, PLACEHOLDER_VALUES, mixed, sample, tokenPattern } from './support.js';
+import { BASE62, BASE64URL, HEX, PLACEHOLDER_VALUES, UUID, mixed, namedTokenRule, random, sample, tokenPattern, uuid } from './support.js';
 
 function prefixedTokenRule(prefix: 'hvs' | 'hvb' | 'hvr', id: string, title: string, what: string): SecretRule {
   return {
@@ -30,6 +30,19 @@ export const vaultRules: SecretRule[] = [
   prefixedTokenRule('hvs', 'vault-service-token', 'HashiCorp Vault service token', 'A Vault service token'),
   prefixedTokenRule('hvb', 'vault-batch-token', 'HashiCorp Vault batch token', 'A Vault batch token'),
   prefixedTokenRule('hvr', 'vault-recovery-token', 'HashiCorp Vault recovery token', 'A Vault recovery-mode token'),
+  namedTokenRule({
+    id: 'vault-uuid-token',
+    title: 'HashiCorp Vault token or AppRole secret ID (UUID form)',
+    description: 'A UUID assigned to a key naming Vault or an AppRole secret ID (`VAULT_TOKEN=`, `vault_token:`, `secret_id=`): a pre-0.10 Vault token or an AppRole `secret_id`, both UUIDs.',
+    names: ['vault', 'approle', 'secret_id', 'secret-id', 'secretid'],
+    format: UUID,
+    severity: 'critical',
+    remediation: 'Revoke the token, or destroy the secret ID (`vault write auth/approle/role/<role>/secret-id/destroy`), and issue short-lived credentials at run time.',
+    make: uuid,
+    nearMiss: () => random(HEX, 32),
+    file: 'deploy/approle.env',
+    line: (t) => `VAULT_SECRET_ID=${t}`,
+  }),
   {
     id: 'vault-legacy-token',
     title: 'HashiCorp Vault legacy token',
