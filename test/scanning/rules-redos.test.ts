@@ -3,11 +3,24 @@ import { isSafe } from 'redos-detector';
 import { RULES } from '../../src/scanning/rules/index.js';
 
 /**
- * redos-detector's parser does not accept named groups; `(?<name>…)` → `(…)` keeps the group numbering
- * and the backtracking behaviour identical, so the verdict applies to the real pattern.
+ * redos-detector's parser does not accept named groups; `(?<name>…)` → `(…)` and `\k<name>` → `\N`
+ * keep the group numbering and the backtracking behaviour identical, so the verdict applies to the
+ * real pattern (the generic rules take their value atomically with a lookahead and a backreference).
  */
 function analysable(pattern: RegExp): RegExp {
-  return new RegExp(pattern.source.replace(/\(\?<([A-Za-z][A-Za-z0-9]*)>/g, '('), pattern.flags);
+  const numbers = new Map<string, number>();
+  let groups = 0;
+  // Escapes and character classes pass unchanged; each capturing group, named or not, counts.
+  const source = pattern.source.replace(/\\.|\[(?:\\.|[^\]\\])*\]|\((?:\?<([A-Za-z][A-Za-z0-9]*)>|(\?))?/g, (token, name?: string, other?: string) => {
+    if (!token.startsWith('(')) return token;
+    if (name) {
+      numbers.set(name, ++groups);
+      return '(';
+    }
+    if (!other) groups++;
+    return token;
+  });
+  return new RegExp(source.replace(/\\k<([A-Za-z][A-Za-z0-9]*)>/g, (_, name: string) => `\\${numbers.get(name)}`), pattern.flags);
 }
 
 describe('every rule regex is safe from catastrophic backtracking', () => {
