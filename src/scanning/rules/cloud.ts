@@ -1,24 +1,11 @@
 import type { SecretRule } from '../rule.js';
+import type { TokenSpec } from './support.js';
 import { ASSIGN, BASE62, BASE64URL, DIGITS, HEX, LOWER, UPPER, UUID, mixed, namedTokenRule, random, sample, tokenPattern, uuid } from './support.js';
 
-interface PrefixedToken {
-  id: string;
-  title: string;
-  description: string;
+interface PrefixedToken extends TokenSpec {
   keywords: string[];
-  /** Regex source of the token's format (without boundaries). */
-  format: string;
-  boundary?: string;
   /** Characters that may not precede the token (defaults to `boundary`). */
   before?: string;
-  minEntropy?: number;
-  severity?: 'critical' | 'high' | 'medium';
-  remediation: string;
-  make: () => string;
-  /** A near-miss of the same shape that must not match. */
-  nearMiss: () => string;
-  file: string;
-  line: (token: string) => string;
 }
 
 function prefixedTokenRule(spec: PrefixedToken): SecretRule {

@@ -130,12 +130,11 @@ export function tokenPattern(token: string, boundary = 'A-Za-z0-9_', flags = '',
  */
 export const ASSIGN = `[ \\t"']{0,6}[:=>]{1,3}[ \\t"']{0,6}`;
 
-interface NamedToken {
+/** What every token rule built from a spec declares: identity, format, its samples' makers, remediation. */
+export interface TokenSpec {
   id: string;
   title: string;
   description: string;
-  /** Lower-case names that must lead the key the value is assigned to (`VERCEL_TOKEN=`, `heroku_api_key:`). */
-  names: string[];
   /** Regex source of the value's format. */
   format: string;
   boundary?: string;
@@ -143,15 +142,17 @@ interface NamedToken {
   severity?: 'critical' | 'high' | 'medium';
   remediation: string;
   make: () => string;
+  /** A near-miss of the same shape that must not match. */
   nearMiss: () => string;
   file: string;
   line: (token: string) => string;
 }
 
-/**
- * A token with no prefix of its own (24 alphanumerics, a UUID): reported only when the key it is assigned
- * to names the provider, so a bare UUID or id elsewhere is never taken for it.
- */
+interface NamedToken extends TokenSpec {
+  /** Lower-case names that must lead the key the value is assigned to (`VERCEL_TOKEN=`, `heroku_api_key:`). */
+  names: string[];
+}
+
 export function namedTokenRule(spec: NamedToken): SecretRule {
   const boundary = spec.boundary ?? 'A-Za-z0-9_-';
   return {
